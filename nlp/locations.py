@@ -1,0 +1,383 @@
+"""Dutch locations in chat text: addresses, street corners, postcodes and landmarks.
+
+Street names are recognised by their ending (-straat, -weg, -laan, ...). Endings that are also
+ordinary nouns ("grasveld", "achtertuin") only count when the word is capitalised and followed by
+a house number; generic nouns such as "zijstraat" or "fietspad" never count as a street name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+LocationKind = Literal["address", "street", "corner", "postcode", "landmark"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Endings that name streets in lower case too ("dorpsstraat 12a" as typed in a chat).
+_SAFE_SUFFIXES = (
+    "straatje|straat|steegje|steeg|weg|laantje|laan|pleintje|plein|singel|gracht|kade|dijk"
+    "|dreef|boulevard|allee|hof|wal|markt|pad|plantsoen|baan|ring|park|erf|haven|kwartier|zijde"
+)
+# Endings that are common nouns as well: capitalised and with a house number only.
+_RISKY_SUFFIXES = (
+    "veld|tuin|burg|berg|akker|brink|weide|horst|oord|kamp|veen|kant|dal|vaart|poort|donk"
+    "|heuvel|schans|zoom|stede|hout|loop|waard|wetering|dam|hoven|rade|sluis|heide|lei"
+)
+_SAFE_RX = re.compile(rf"(?:{_SAFE_SUFFIXES})$", re.IGNORECASE)
+_GENERIC_NOUNS = _words(
+    """
+    zijstraat winkelstraat woonstraat onderweg snelweg uitweg zijweg rijweg autoweg halverweg
+    schoolplein speelplein marktplein fietspad voetpad wandelpad achterpad tuinpad zandpad
+    kerkhof gerechtshof binnenhof supermarkt weekmarkt jaarmarkt vismarkt winkelpark speelpark
+    bedrijvenpark skatebaan rijbaan loopbaan tennisbaan ijsbaan busbaan fietsbaan oprijbaan
+    trambaan woonerf jachthaven oorring overzijde achterzijde voorzijde
+    """
+)
+_TITLE_WORDS = _words(
+    """
+    burgemeester burg burg. prins prinses koning koningin graaf gravin hertog sint st st.
+    dokter dr dr. pastoor pater president generaal admiraal kapitein professor prof prof.
+    meester mr mr. jonkheer jhr jhr. oude nieuwe lange korte hoge lage grote kleine groot klein
+    1e 2e 3e eerste tweede derde
+    """
+)
+_PARTICLES = _words(
+    """
+    van de der den ter ten 't het la le du von
+    """
+)
+# Capitalised words that start sentences or phrases and are never part of a street name.
+_NOT_NAME = _words(
+    """
+    de het een in op bij aan naar ik er wie wat is zijn was hoek kruising richting via langs
+    uit vanuit door over onder achter voor naast tegenover om te en of maar dus want nu net
+    toen vandaag gisteren vannacht vanavond vanmiddag vanochtend vanmorgen zojuist hallo hoi
+    help let graag weet iemand heeft hebben wordt werd staat stond liep reed zag ziet
+    """
+)
+# Nouns right after a number that make it a count, not a house number ("Kerkstraat 3 jongens").
+_COUNT_NOUNS = _words(
+    """
+    jongeren jongens jongen mannen man vrouwen vrouw personen mensen kinderen meiden meisjes
+    auto's autos auto keer uur minuten min dagen weken maanden jaar euro meter km kilometer
+    scooters fietsen honden stuks x
+    """
+)
+_DUTCH_TWO_LETTER = _words(
+    """
+    en in op de te om is ik je we ze al nu of er na zo ga ja af uw et he me an ok oh
+    """
+)
+
+_BARE_STREETS = frozenset({"markt", "brink", "dam", "plein", "rokin", "damrak", "overtoom"})
+_STREET_WORD = re.compile(
+    rf"(?<![\w'’-])(?:(?:'s-)?[^\W\d_][\w'’-]*?(?:{_SAFE_SUFFIXES}|{_RISKY_SUFFIXES})"
+    rf"|{'|'.join(sorted(_BARE_STREETS))})(?![\w-])",
+    re.IGNORECASE,
+)
+_HOUSE_NUMBER = re.compile(
+    r"\s*(?:nr\.?\s*|nummer\s+)?(?P<num>[1-9]\d{0,4})(?![\d:.,]\d|\d)"
+    r"(?P<add>\s*-\s*\d{1,4}(?!\d)|\s*-?\s*(?:hs|bis|huis|bg|boven|iii|ii|iv|i)\b"
+    r"|-?[a-z](?![\w'’])|\s[a-z](?![\w'’-]))?",
+    re.IGNORECASE,
+)
+_WORD_BEFORE = re.compile(r"([^\s,;:!?()\"]+)(\s+)$")
+_NEXT_WORD = re.compile(r"\s*([\w'’]+)")
+
+_NAME_WORD = r"(?:'s-)?[^\W\d_][\w'’]*(?:-[\w'’]+)*"
+_STREET_NAME = rf"(?:{_NAME_WORD}\s+){{0,3}}?{_NAME_WORD}(?:{_SAFE_SUFFIXES}|{_RISKY_SUFFIXES})\b"
+_CORNER = re.compile(
+    rf"(?P<kw>\bhoek|\bkruising|\bkruispunt|\bsplitsing)\s+(?:(?-i:van)\s+)?(?:de\s+)?"
+    rf"(?P<a>{_STREET_NAME}|{_NAME_WORD})"
+    rf"(?:\s*/\s*|\s*\\\s*|\s+(?:en|met|x)\s+(?:de\s+)?|\s*[-–&]\s*)"
+    rf"(?P<b>{_STREET_NAME}|{_NAME_WORD})",
+    re.IGNORECASE,
+)
+_POSTCODE = re.compile(
+    r"(?<![\w-])(?P<num>[1-9]\d{3})(?P<sp>\s?)(?P<let>[A-Za-z]{2})(?![\w-])",
+)
+_PLATE_CONTEXT_BEFORE = re.compile(r"(?:kenteken|nummerbord|plaat)\w*\s*[:=]?\s*$", re.IGNORECASE)
+
+_BRANDS: dict[str, str] = {
+    "albert heijn": "Albert Heijn",
+    "appie": "Albert Heijn",
+    "ah": "Albert Heijn",
+    "jumbo": "Jumbo",
+    "lidl": "Lidl",
+    "aldi": "Aldi",
+    "plus": "Plus",
+    "dirk": "Dirk",
+    "coop": "Coop",
+    "spar": "Spar",
+    "vomar": "Vomar",
+    "hoogvliet": "Hoogvliet",
+    "action": "Action",
+    "kruidvat": "Kruidvat",
+    "hema": "HEMA",
+    "etos": "Etos",
+    "blokker": "Blokker",
+    "gamma": "Gamma",
+    "praxis": "Praxis",
+    "karwei": "Karwei",
+    "mcdonalds": "McDonald's",
+    "mcdonald's": "McDonald's",
+    "mac": "McDonald's",
+}
+_PLACES = _words(
+    """
+    buurthuis buurtcentrum wijkcentrum speeltuintje speeltuin schoolplein school basisschool
+    kerk moskee synagoge station treinstation bushalte tramhalte metrostation winkelcentrum
+    winkels supermarkt parkje park vijver brug bruggetje tunneltje tunnel viaduct
+    fietsenstalling parkeergarage parkeerplaats parkeerterrein garageboxen garages flat flats
+    portiek galerij snackbar pizzeria cafetaria kapper bakker apotheek huisartsenpost huisarts
+    bibliotheek sporthal sportpark voetbalveldje voetbalveld trapveldje trapveld
+    basketbalveldje basketbalveld skatebaan hangplek bankjes bankje glasbak containers
+    container pinautomaat geldautomaat tankstation benzinepomp rotonde stoplichten zebrapad
+    fietspad steegje steeg brandgang achterpad poortje poort speelplaats kinderboerderij
+    begraafplaats kerkhof bosje bos plantsoentje plantsoen grasveldje grasveld dijk sloot
+    jachthaven haven markt marktplein gemeentehuis stadhuis politiebureau buurtsuper kiosk
+    ijssalon trafo trafohuisje wijkpost sportschool zwembad ingang uitgang achteringang
+    hoofdingang lift fietsenhok
+    """
+)
+_LANDMARK_WORDS = sorted({*_BRANDS, *_PLACES}, key=len, reverse=True)
+_LANDMARK = re.compile(
+    r"(?P<prep>\b(?:bij|achter|voor|naast|tegenover|op|in|rond|rondom|langs|onder|nabij"
+    r"|vlakbij|vlak\s+bij|ter\s+hoogte\s+van|thv\.?|t\.h\.v\.))\s+"
+    r"(?P<art>(?:de|het|'t|een)\s+)?"
+    r"(?P<lm>" + "|".join(re.escape(w) for w in _LANDMARK_WORDS) + r")(?![\w'’-])"
+    r"(?P<name>\s+(?-i:(?:[Dd]e\s+|[Hh]et\s+|'t\s+)?[A-Z][\w'’-]+))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place mentioned in a message; ``street`` never includes the house number."""
+
+    kind: LocationKind
+    text: str
+    start: int
+    end: int
+    street: str | None = None
+    number: str | None = None
+    cross_street: str | None = None
+    postcode: str | None = None
+    landmark: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        fields = {
+            "kind": self.kind,
+            "text": self.text,
+            "street": self.street,
+            "number": self.number,
+            "cross_street": self.cross_street,
+            "postcode": self.postcode,
+            "landmark": self.landmark,
+        }
+        return {key: value for key, value in fields.items() if value is not None}
+
+
+def find_locations(text: str) -> list[Location]:
+    """Addresses, streets, corners, postcodes and landmarks in ``text``, in reading order."""
+    found: list[Location] = [*_corners(text)]
+    taken = [(loc.start, loc.end) for loc in found]
+    for loc in (*_streets(text), *_postcodes(text), *_landmarks(text)):
+        if not any(loc.start < end and start < loc.end for start, end in taken):
+            found.append(loc)
+            taken.append((loc.start, loc.end))
+    found.sort(key=lambda loc: loc.start)
+    return found
+
+
+def street_of(text: str) -> str | None:
+    """The street name (normalised capitalisation, no number) of a typed address, or None."""
+    answer = text.strip()[:200]
+    for loc in find_locations(answer):
+        if loc.street is not None:
+            return loc.street
+    # "Overtoom 12": a name without a known ending still counts when a house number follows.
+    fallback = re.match(
+        rf"^(?:(?:in|op|aan)\s+(?:de|het)\s+)?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
+        r"\s+[1-9]\d{0,4}(?!\d)",
+        answer,
+        re.IGNORECASE,
+    )
+    if fallback and fallback.group("name").split()[0].lower() not in _NOT_NAME:
+        return normalise_street(fallback.group("name"))
+    return None
+
+
+def normalise_street(name: str) -> str:
+    """Dutch capitalisation: "burgemeester de withstraat" becomes "Burgemeester de Withstraat"."""
+    words = name.split()
+    out: list[str] = []
+    for index, word in enumerate(words):
+        lower = word.lower()
+        if index > 0 and lower in _PARTICLES:
+            out.append(lower)
+        else:
+            out.append(_capitalise(lower))
+    return " ".join(out)
+
+
+def _capitalise(word: str) -> str:
+    if word.startswith("'s-"):
+        return "'s-" + _capitalise(word[3:])
+    parts = word.split("-")
+    return "-".join(_capitalise_part(part) for part in parts)
+
+
+def _capitalise_part(part: str) -> str:
+    if part.startswith("ij"):
+        return "IJ" + part[2:]
+    return part[:1].upper() + part[1:]
+
+
+# --- finders --------------------------------------------------------------------------------
+
+
+def _corners(text: str) -> list[Location]:
+    found = []
+    for m in _CORNER.finditer(text):
+        first, second = m.group("a"), m.group("b")
+        if first.split()[0].lower() in _NOT_NAME or second.split()[0].lower() in _NOT_NAME:
+            continue
+        found.append(
+            Location(
+                "corner",
+                m.group(0),
+                m.start(),
+                m.end(),
+                street=normalise_street(first),
+                cross_street=normalise_street(second),
+            )
+        )
+    return found
+
+
+def _streets(text: str) -> list[Location]:
+    found = []
+    for m in _STREET_WORD.finditer(text):
+        word = m.group(0)
+        lower = word.lower()
+        if lower in _GENERIC_NOUNS:
+            continue
+        number = _HOUSE_NUMBER.match(text, m.end())
+        if number is not None and _is_count(text, number.end()):
+            number = None
+        capitalised = word[:1].isupper() or word.startswith("'s-")
+        safe = _SAFE_RX.search(lower) is not None
+        suffix_len = len(_suffix_of(lower))
+        if len(lower) - suffix_len < 2 and not (lower in _BARE_STREETS and number):
+            continue  # "weg", "laan": a bare ending is a word, not a street
+        if not safe and not (capitalised and number):
+            continue
+        start = _name_start(text, m.start(), capitalised)
+        name = normalise_street(text[start : m.end()])
+        if number is None:
+            found.append(Location("street", text[start : m.end()], start, m.end(), street=name))
+            continue
+        house = number.group("num") + _addition(number.group("add"))
+        found.append(
+            Location("address", text[start : number.end()], start, number.end(), name, house)
+        )
+    return found
+
+
+def _suffix_of(lower: str) -> str:
+    m = re.search(rf"(?:{_SAFE_SUFFIXES}|{_RISKY_SUFFIXES})$", lower)
+    return m.group(0) if m else ""
+
+
+def _addition(raw: str | None) -> str:
+    """House-number addition as usually written: 12a, 12-2, 12-II, 12 hs."""
+    if not raw:
+        return ""
+    compact = raw.replace(" ", "").lstrip("-")
+    if compact.isdigit() or compact.upper() in {"I", "II", "III", "IV"}:
+        return "-" + compact.upper()
+    if len(compact) == 1:
+        return compact.lower()
+    return " " + compact.lower()
+
+
+def _is_count(text: str, end: int) -> bool:
+    nxt = _NEXT_WORD.match(text, end)
+    return nxt is not None and nxt.group(1).lower() in _COUNT_NOUNS
+
+
+def _name_start(text: str, start: int, capitalised: bool) -> int:
+    """Extend a street word leftwards over name words ("Burgemeester de", "Jan", "Van")."""
+    begin = start
+    pending: list[tuple[int, str]] = []
+    cursor = start
+    for _ in range(4):
+        window = max(0, cursor - 40)
+        m = _WORD_BEFORE.search(text, window, cursor)
+        if m is None or (m.start(1) == window and window > 0):
+            break
+        token = m.group(1)
+        lower = token.lower()
+        if lower in _PARTICLES:
+            pending.append((m.start(1), token))
+        elif lower in _TITLE_WORDS or (
+            capitalised and _is_name_word(text, m.start(1), token) and lower not in _NOT_NAME
+        ):
+            begin = m.start(1)
+            pending.clear()
+        else:
+            break
+        cursor = m.start(1)
+    # A capitalised "Van" directly before the name belongs to it ("Van Goghstraat").
+    for position, token in pending:
+        if position < begin and token in {"Van", "Ter", "Ten", "Den"}:
+            begin = position
+        else:
+            break
+    return begin
+
+
+def _is_name_word(text: str, start: int, token: str) -> bool:
+    """A capitalised word inside a sentence ("op de Jan Steenstraat", not "Inbraak Kerkstraat")."""
+    if not (token[:1].isupper() and token.isalpha()):
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] not in ".!?:\n"
+
+
+def _postcodes(text: str) -> list[Location]:
+    found = []
+    for m in _POSTCODE.finditer(text):
+        letters = m.group("let")
+        if letters.upper() in {"SA", "SD", "SS"}:
+            continue
+        if not letters.isupper() and letters.lower() in _DUTCH_TWO_LETTER:
+            continue  # "in 2019 en 2020": a year and a word, not a postcode
+        if _PLATE_CONTEXT_BEFORE.search(text, 0, m.start()):
+            continue  # "kenteken 1234AB" is a plate in sidecode 2
+        code = f"{m.group('num')} {letters.upper()}"
+        found.append(Location("postcode", m.group(0), m.start(), m.end(), postcode=code))
+    return found
+
+
+def _landmarks(text: str) -> list[Location]:
+    found = []
+    for m in _LANDMARK.finditer(text):
+        word = " ".join(m.group("lm").lower().split())
+        brand = _BRANDS.get(word)
+        if brand is None and not m.group("art") and not m.group("name"):
+            continue  # "in school", "voor markt": a place needs its article
+        end = m.end("lm")
+        name = brand or word
+        if m.group("name") and brand is None:
+            # "bij winkelcentrum De Bogaard", but not "bij de Jumbo Kerkstraat"
+            end = m.end("name")
+            name = f"{word} {m.group('name').strip()}"
+        found.append(Location("landmark", text[m.start() : end], m.start(), end, landmark=name))
+    return found

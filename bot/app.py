@@ -1,0 +1,112 @@
+"""The composition root: builds every part once and wires them together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.chat import Incoming, Kind, Messenger
+from bot.context import Context, Services, utc_now
+from bot.i18n import LANGUAGES, I18n
+from bot.jobs import Scheduler, purge_expired
+from bot.people import People
+from bot.router import Command, Router, Where
+from bot.settings import Settings
+from handlers import melding, membership, mydata, start
+from storage.conversations import ConversationRepository
+from storage.db import Database
+from storage.groups import GroupRepository
+from storage.members import MemberRepository
+from storage.privacy import PrivacyRepository
+from storage.signals import SignalRepository
+
+log = logging.getLogger(__name__)
+
+
+def register_handlers(router: Router) -> None:
+    """Every command, button prefix, conversation flow and chat event, in one list."""
+    for command in (
+        Command("start", start.start),
+        Command("help", start.help_),
+        Command("melding", melding.command),
+        Command("annuleer", melding.cancel, where=Where.PRIVATE),
+        Command("privacy", start.privacy),
+        Command("mijngegevens", mydata.show, where=Where.PRIVATE),
+        Command("vergeet", mydata.forget, where=Where.PRIVATE),
+    ):
+        router.command(command)
+    router.button(melding.PREFIX, melding.on_button)
+    router.button(mydata.PREFIX, mydata.on_button)
+    router.flow(melding.FLOW, melding.on_input)
+    router.event(Kind.BOT_ADDED, membership.register_group)
+    router.event(Kind.BOT_REMOVED, membership.bot_removed)
+    router.event(Kind.CHAT_MIGRATED, membership.chat_migrated)
+    router.event(Kind.MEMBER_JOINED, membership.members_joined)
+    router.event(Kind.MEMBER_LEFT, membership.member_left)
+    router.unregistered_group(membership.register_group)
+    router.private_fallback(start.private_fallback)
+
+
+@dataclass
+class BuurtBot:
+    """The running bot, independent of the messenger that carries it."""
+
+    services: Services
+    router: Router
+
+    async def handle(self, incoming: Incoming, messenger: Messenger) -> Context:
+        return await self.router.handle(incoming, messenger)
+
+    def schedule(self, scheduler: Scheduler, messenger: Messenger) -> None:
+        """Register every recurring job; called once at start."""
+        services = self.services
+        scheduler.every(
+            timedelta(minutes=1),
+            lambda: melding.sweep_idle(services, messenger),
+            "expire-conversations",
+            first=timedelta(seconds=5),
+        )
+        scheduler.every(
+            timedelta(hours=1),
+            lambda: purge_expired(services),
+            "retention",
+            first=timedelta(seconds=30),
+        )
+
+    def menu(self, language: str, *, coordinator: bool) -> list[tuple[str, str]]:
+        """(command, description) for the messenger's command menu."""
+        t = self.services.i18n.get(language)
+        return [
+            (command.name, str(t(f"commands.{command.name}")))
+            for command in self.router.commands.values()
+            if command.in_menu and (coordinator or not command.coordinator)
+        ]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return LANGUAGES
+
+    async def close(self) -> None:
+        await self.services.db.close()
+
+
+async def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> BuurtBot:
+    db = await Database.open(settings.db)
+    members = MemberRepository(db)
+    services = Services(
+        settings=settings,
+        db=db,
+        groups=GroupRepository(db),
+        members=members,
+        signals=SignalRepository(db),
+        conversations=ConversationRepository(db),
+        privacy=PrivacyRepository(db),
+        people=People(members),
+        i18n=I18n(settings.language),
+        clock=clock,
+    )
+    router = Router(services)
+    register_handlers(router)
+    return BuurtBot(services, router)

@@ -1,0 +1,44 @@
+"""/start, /help and /privacy."""
+
+from __future__ import annotations
+
+from bot.chat import Button
+from bot.context import Context
+from handlers import melding
+
+
+async def start(ctx: Context) -> None:
+    payload = ctx.incoming.args.strip()
+    if ctx.in_private and payload.startswith(melding.LINK_PREFIX):
+        await melding.start_from_link(ctx, payload.removeprefix(melding.LINK_PREFIX))
+        return
+    if not ctx.in_private:
+        await help_(ctx)
+        return
+    sender = ctx.incoming.sender
+    await ctx.say(ctx.t("start.welcome", name=sender.name if sender else ""))
+
+
+async def help_(ctx: Context) -> None:
+    if ctx.in_private:
+        await ctx.say(ctx.t("start.help"))
+        return
+    link = ctx.messenger.deep_link("help")
+    buttons = ((Button(ctx.t("start.open_private"), url=link),),) if link else ()
+    await ctx.say(ctx.t("start.help_group"), buttons=buttons)
+
+
+async def privacy(ctx: Context) -> None:
+    settings = ctx.services.settings
+    await ctx.say(
+        ctx.t(
+            "start.privacy",
+            days=settings.retention_days,
+            timeout=settings.conversation_timeout_minutes,
+        )
+    )
+
+
+async def private_fallback(ctx: Context) -> None:
+    """A private message outside any conversation."""
+    await ctx.say(ctx.t("common.private_hint"))

@@ -1,0 +1,26 @@
+"""Erasure of one person's data across aggregates, in a single transaction."""
+
+from __future__ import annotations
+
+from storage.db import Database
+
+
+class PrivacyRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def forget_user(self, user_id: int, messenger: str, external_id: str) -> None:
+        """Erase the account, its memberships, open conversations and the personal content of
+        its signals; the signals themselves stay, anonymised, so the group's counts stay true."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE signals SET description = NULL, location_text = NULL, lat = NULL,"
+                " lon = NULL, photo_ref = NULL, details = NULL, show_name = 0"
+                " WHERE reporter_id = ?",
+                (user_id,),
+            )
+            await conn.execute(
+                "DELETE FROM conversations WHERE messenger = ? AND user_id = ?",
+                (messenger, external_id),
+            )
+            await conn.execute("DELETE FROM users WHERE id = ?", (user_id,))

@@ -371,6 +371,8 @@ class FakeBotAPI:
             "old_chat_member": {"status": old, "user": subject},
             "new_chat_member": {"status": new, "user": subject},
         }
+        if new == "kicked":
+            member_update["new_chat_member"]["until_date"] = 0
         key = "my_chat_member" if subject["id"] == BOT_ID else "chat_member"
         return self._push(**{key: member_update})
 

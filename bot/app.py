@@ -12,6 +12,7 @@ from bot.context import Context, Services, utc_now
 from bot.i18n import LANGUAGES, I18n
 from bot.jobs import Scheduler, purge_expired
 from bot.people import People
+from bot.roles import Roles
 from bot.router import Command, Router, Where
 from bot.settings import Settings
 from handlers import melding, membership, mydata, start
@@ -45,8 +46,20 @@ def register_handlers(router: Router) -> None:
     router.event(Kind.CHAT_MIGRATED, membership.chat_migrated)
     router.event(Kind.MEMBER_JOINED, membership.members_joined)
     router.event(Kind.MEMBER_LEFT, membership.member_left)
+    router.event(Kind.ADMINS_CHANGED, membership.admins_changed)
+    router.coordinator_check(is_coordinator)
     router.unregistered_group(membership.register_group)
     router.private_fallback(start.private_fallback)
+
+
+async def is_coordinator(ctx: Context) -> bool:
+    """In a group: coordinator of that group; in a private chat: of at least one group."""
+    services, user = ctx.services, ctx.user
+    if user is None:
+        return False
+    if ctx.group is not None:
+        return await services.roles.is_coordinator(ctx.messenger, ctx.group, user, ctx.now)
+    return bool(await services.roles.coordinated_groups(ctx.messenger, user, ctx.now))
 
 
 @dataclass
@@ -104,6 +117,7 @@ async def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> 
         conversations=ConversationRepository(db),
         privacy=PrivacyRepository(db),
         people=People(members),
+        roles=Roles(members),
         i18n=I18n(settings.language),
         clock=clock,
     )

@@ -25,6 +25,7 @@ from bot.models import Group, User
 
 if TYPE_CHECKING:
     from bot.people import People
+    from bot.roles import Roles
     from bot.settings import Settings
     from storage.conversations import ConversationRepository
     from storage.db import Database
@@ -52,6 +53,7 @@ class Services:
     conversations: ConversationRepository
     privacy: PrivacyRepository
     people: People
+    roles: Roles
     i18n: I18n
     clock: Callable[[], datetime] = utc_now
 

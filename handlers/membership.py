@@ -61,3 +61,8 @@ async def member_left(ctx: Context) -> None:
         if user is not None:
             await ctx.services.members.remove(ctx.group.id, user.id)
             ctx.services.people.left(ctx.incoming.chat.messenger, person.id, ctx.group.id)
+
+
+async def admins_changed(ctx: Context) -> None:
+    """Someone was promoted or demoted: read the administrators afresh next time."""
+    ctx.services.roles.forget_administrators(ctx.incoming.chat.messenger, ctx.chat_id)

@@ -111,3 +111,12 @@ class MemberRepository:
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
+
+    async def set_role(self, group_id: int, user_id: int, role: Role) -> bool:
+        """Change a member's role; False when the user is not a member of the group."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE members SET role = ? WHERE group_id = ? AND user_id = ?",
+                (role.value, group_id, user_id),
+            )
+            return cur.rowcount > 0

@@ -69,6 +69,7 @@ class Incoming:
     new_chat_id: str | None = None  # CHAT_MIGRATED
     reply_to_message_id: str | None = None
     reply_to_sender: Sender | None = None
+    reply_to_text: str = ""
     members: tuple[Sender, ...] = ()  # MEMBER_JOINED / MEMBER_LEFT
 
 
@@ -106,10 +107,20 @@ class Edit:
 
 @dataclass(frozen=True)
 class Reaction:
-    """An emoji reaction on a message: an acknowledgement that does not clutter the chat."""
+    """An emoji reaction on a message: an acknowledgement that does not clutter the chat.
+
+    An empty ``emoji`` takes the bot's reaction away."""
 
     message_id: str
     emoji: str
+    chat_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Delete:
+    """Remove a message the bot sent earlier (e.g. a question that was answered)."""
+
+    message_id: str
     chat_id: str | None = None
 
 
@@ -121,7 +132,7 @@ class Notice:
     alert: bool = False
 
 
-Reply = Message | Edit | Reaction | Notice
+Reply = Message | Edit | Reaction | Delete | Notice
 
 
 @dataclass

@@ -45,7 +45,7 @@ class Status(StrEnum):
     DOORGEZET = "doorgezet"  # passed on to a partner
     IN_BEHANDELING = "in_behandeling"
     AFGEHANDELD = "afgehandeld"
-    INGETROKKEN = "ingetrokken"  # not a signal after all (a coordinator's correction): never counted
+    INGETROKKEN = "ingetrokken"  # not a signal after all (a correction); never counted
 
 
 class _Model(BaseModel):

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     language: Literal["nl", "en"] = "nl"
     retention_days: int = Field(default=90, ge=1, le=3650)
     conversation_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # A chat message is logged as a signal from this classifier confidence on; between the two
+    # thresholds the sender is asked, at most once per group per ask interval.
+    classify_log_threshold: float = Field(default=0.7, gt=0, le=1)
+    classify_ask_threshold: float = Field(default=0.45, gt=0, le=1)
+    ask_interval_minutes: int = Field(default=10, ge=0, le=24 * 60)
     max_concurrent_updates: int = Field(default=64, ge=1, le=4096)
     # Telegram's documented flood limits; raise them only for a self-hosted Bot API server.
     rate_limit_per_second: float = Field(default=30, ge=0)

@@ -19,6 +19,14 @@ class PrivacyRepository:
                 " WHERE reporter_id = ?",
                 (user_id,),
             )
+            # Their words also live on in the chat messages of a signal and in corrections.
+            mine = "SELECT id FROM signals WHERE reporter_id = ?"
+            await conn.execute(
+                f"UPDATE signal_messages SET text = NULL WHERE signal_id IN ({mine})", (user_id,)
+            )
+            await conn.execute(
+                f"UPDATE corrections SET text = NULL WHERE signal_id IN ({mine})", (user_id,)
+            )
             await conn.execute(
                 "DELETE FROM conversations WHERE messenger = ? AND user_id = ?",
                 (messenger, external_id),

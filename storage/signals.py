@@ -161,12 +161,23 @@ class SignalRepository:
 
     async def purge_personal(self, reported_before: datetime, now: datetime) -> int:
         """Erase expired personal content (text, exact place, photo, signalement); counts stay."""
+        cutoff = to_epoch(reported_before)
         async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE signal_messages SET text = NULL WHERE text IS NOT NULL AND signal_id IN"
+                " (SELECT id FROM signals WHERE purged_at IS NULL AND reported_at < ?)",
+                (cutoff,),
+            )
+            await conn.execute(
+                "UPDATE corrections SET text = NULL WHERE text IS NOT NULL AND corrected_at < ?",
+                (cutoff,),
+            )
+            await conn.execute("DELETE FROM chat_questions WHERE asked_at < ?", (cutoff,))
             cur = await conn.execute(
                 "UPDATE signals SET description = NULL, location_text = NULL, lat = NULL,"
                 " lon = NULL, photo_ref = NULL, details = NULL, purged_at = ?"
                 " WHERE purged_at IS NULL AND reported_at < ?",
-                (to_epoch(now), to_epoch(reported_before)),
+                (to_epoch(now), cutoff),
             )
             return cur.rowcount
 

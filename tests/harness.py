@@ -16,6 +16,7 @@ from bot.chat import (
     Chat,
     ChatKind,
     ChatUnavailable,
+    Delete,
     Edit,
     Incoming,
     Kind,
@@ -77,7 +78,7 @@ class RecordingMessenger:
         message_id = None
         if isinstance(reply, Message):
             message_id = str(next(self._ids))
-        elif isinstance(reply, Edit | Reaction):
+        elif isinstance(reply, Edit | Reaction | Delete):
             message_id = reply.message_id
         self.delivered.append(Delivered(chat_id, reply, message_id))
         return Sent(message_id=message_id, chat_id=chat_id)

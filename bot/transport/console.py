@@ -21,6 +21,7 @@ from bot.chat import (
     Button,
     Chat,
     ChatKind,
+    Delete,
     Edit,
     Incoming,
     Kind,
@@ -105,9 +106,12 @@ class ConsoleMessenger:
                 self._print(self.looking_at, f"ⓘ {to_plain(reply.text)}")
             return Sent()
         if isinstance(reply, Reaction):
-            self._print(
-                chat_id, f"(buurtbot reageert met {reply.emoji} op bericht {reply.message_id})"
-            )
+            what = f"reageert met {reply.emoji}" if reply.emoji else "haalt zijn reactie weg"
+            self._print(chat_id, f"(buurtbot {what} op bericht {reply.message_id})")
+            return Sent(chat_id=chat_id)
+        if isinstance(reply, Delete):
+            self.messages.pop(reply.message_id, None)
+            self._print(chat_id, f"(buurtbot verwijdert bericht {reply.message_id})")
             return Sent(chat_id=chat_id)
         if isinstance(reply, Edit):
             self.messages[reply.message_id] = _Shown(chat_id, reply.text, reply.buttons)

@@ -48,6 +48,7 @@ from bot.chat import (
     ChatKind,
     ChatMigrated,
     ChatUnavailable,
+    Delete,
     Edit,
     Incoming,
     Kind,
@@ -216,6 +217,7 @@ def to_incoming(update: Update, bot: User, username: str) -> Incoming | None:
         message_id=str(message.message_id),
         reply_to_message_id=str(reply_to.message_id) if reply_to else None,
         reply_to_sender=_sender(reply_to.from_user) if reply_to else None,
+        reply_to_text=(reply_to.text or reply_to.caption or "") if reply_to else "",
         **fields,
     )
 
@@ -258,7 +260,12 @@ class TelegramMessenger:
             text = exc.message.lower()
             if "chat not found" in text or "group chat was deactivated" in text:
                 raise ChatUnavailable(chat_id, exc.message) from exc
-            if "message is not modified" in text or "query is too old" in text:
+            if (
+                "message is not modified" in text
+                or "query is too old" in text
+                or "message to delete not found" in text
+                or "message can't be deleted" in text
+            ):
                 return Sent(chat_id=chat_id)
             raise
 
@@ -269,9 +276,11 @@ class TelegramMessenger:
                 await bot.answer_callback_query(button_id, reply.text or None, reply.alert)
             return Sent()
         if isinstance(reply, Reaction):
-            await bot.set_message_reaction(
-                chat_id, int(reply.message_id), ReactionTypeEmoji(reply.emoji)
-            )
+            reaction = ReactionTypeEmoji(reply.emoji) if reply.emoji else None
+            await bot.set_message_reaction(chat_id, int(reply.message_id), reaction)
+            return Sent(chat_id=chat_id)
+        if isinstance(reply, Delete):
+            await bot.delete_message(chat_id, int(reply.message_id))
             return Sent(chat_id=chat_id)
         if isinstance(reply, Edit):
             await bot.edit_message_text(

@@ -8,6 +8,7 @@ CREATE TABLE signal_messages (
     signal_id  INTEGER NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
     sender_id  INTEGER REFERENCES users (id) ON DELETE SET NULL,
     sent_at    INTEGER NOT NULL,
+    text       TEXT,                          -- erased with the signal's personal content
     PRIMARY KEY (group_id, message_id)
 );
 CREATE INDEX signal_messages_by_signal ON signal_messages (signal_id);

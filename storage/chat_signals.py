@@ -1,0 +1,309 @@
+"""Signals recognised in group chat: their messages, open questions, and corrections."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.models import Signal, SignalDraft, Status
+from storage.db import Database
+from storage.signals import _INSERT_COLUMNS, _row_values, _signal, insert_event
+from storage.timeutil import from_epoch, to_epoch
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    group_id: int
+    message_id: str
+    signal_id: int
+    sender_id: int | None
+    sent_at: datetime
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    group_id: int
+    message_id: str
+    question_id: str | None
+    sender_id: int | None
+    text: str
+    analysis: dict[str, Any]
+    asked_at: datetime
+
+
+@dataclass(frozen=True)
+class Correction:
+    text: str
+    category: str
+    subcategory: str | None
+
+
+def _message(row: aiosqlite.Row) -> ChatMessage:
+    return ChatMessage(
+        group_id=row["group_id"],
+        message_id=row["message_id"],
+        signal_id=row["signal_id"],
+        sender_id=row["sender_id"],
+        sent_at=from_epoch(row["sent_at"]),
+        text=row["text"],
+    )
+
+
+def _question(row: aiosqlite.Row) -> Question:
+    return Question(
+        id=row["id"],
+        group_id=row["group_id"],
+        message_id=row["message_id"],
+        question_id=row["question_id"],
+        sender_id=row["sender_id"],
+        text=row["text"],
+        analysis=json.loads(row["analysis"]),
+        asked_at=from_epoch(row["asked_at"]),
+    )
+
+
+class ChatSignalRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- signals and their messages -----------------------------------------------------
+
+    async def create(
+        self, draft: SignalDraft, message_id: str, sent_at: datetime, text: str
+    ) -> Signal:
+        """A new chat signal with its first message, in one transaction."""
+        placeholders = ", ".join("?" * len(_INSERT_COLUMNS.split(",")))
+        async with self._db.transaction() as conn:
+            cur = await conn.execute(
+                f"INSERT INTO signals ({_INSERT_COLUMNS}) VALUES ({placeholders})",
+                _row_values(draft),
+            )
+            signal_id = cur.lastrowid
+            assert signal_id is not None
+            await conn.execute(
+                "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id, sent_at,"
+                " text) VALUES (?, ?, ?, ?, ?, ?)",
+                (draft.group_id, message_id, signal_id, draft.reporter_id, to_epoch(sent_at), text),
+            )
+            await insert_event(
+                conn,
+                signal_id,
+                "created",
+                draft.reported_at,
+                draft.reporter_id,
+                {"source": draft.source.value, "category": draft.category},
+            )
+        return await self._get(signal_id)
+
+    async def _get(self, signal_id: int) -> Signal:
+        async with self._db.conn.execute("SELECT * FROM signals WHERE id = ?", (signal_id,)) as c:
+            row = await c.fetchone()
+        assert row is not None
+        return _signal(row)
+
+    async def by_message(self, group_id: int, message_id: str) -> Signal | None:
+        """The signal a chat message belongs to, or the signal a bot post carries."""
+        async with self._db.conn.execute(
+            "SELECT s.* FROM signal_messages m JOIN signals s ON s.id = m.signal_id"
+            " WHERE m.group_id = ? AND m.message_id = ?",
+            (group_id, message_id),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            async with self._db.conn.execute(
+                "SELECT * FROM signals WHERE group_id = ? AND chat_message_id = ?",
+                (group_id, message_id),
+            ) as cur:
+                row = await cur.fetchone()
+        return _signal(row) if row else None
+
+    async def messages(self, signal_id: int) -> list[ChatMessage]:
+        async with self._db.conn.execute(
+            "SELECT * FROM signal_messages WHERE signal_id = ? ORDER BY sent_at, rowid",
+            (signal_id,),
+        ) as cur:
+            return [_message(row) async for row in cur]
+
+    async def latest_of_sender(
+        self, group_id: int, sender_id: int, since: datetime
+    ) -> Signal | None:
+        """The sender's most recent chat signal with a message since ``since``, if still open."""
+        async with self._db.conn.execute(
+            "SELECT s.* FROM signal_messages m JOIN signals s ON s.id = m.signal_id"
+            " WHERE m.group_id = ? AND m.sender_id = ? AND m.sent_at >= ? AND s.status != ?"
+            " ORDER BY m.sent_at DESC LIMIT 1",
+            (group_id, sender_id, to_epoch(since), Status.INGETROKKEN.value),
+        ) as cur:
+            row = await cur.fetchone()
+        return _signal(row) if row else None
+
+    async def attach(
+        self, signal: Signal, message_id: str, sender_id: int | None, sent_at: datetime, text: str
+    ) -> None:
+        """Add another message to a signal (or replace an edited one's text)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id, sent_at,"
+                " text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, message_id)"
+                " DO UPDATE SET text = excluded.text",
+                (signal.group_id, message_id, signal.id, sender_id, to_epoch(sent_at), text),
+            )
+
+    async def update(
+        self,
+        signal_id: int,
+        fields: dict[str, Any],
+        *,
+        event: str,
+        at: datetime,
+        actor_id: int | None,
+        data: dict[str, Any] | None = None,
+    ) -> Signal:
+        """Change a signal's content and record why in its history, in one transaction."""
+        allowed = {
+            "category",
+            "subcategory",
+            "urgent",
+            "called_112",
+            "description",
+            "details",
+            "street",
+            "location_text",
+            "occurred_at",
+            "confidence",
+            "status",
+        }
+        assert set(fields) <= allowed, set(fields) - allowed
+        values = []
+        for name, value in fields.items():
+            if name == "details":
+                value = json.dumps(value, ensure_ascii=False) if value else None
+            elif name == "occurred_at":
+                value = to_epoch(value)
+            elif isinstance(value, bool):
+                value = int(value)
+            values.append(value)
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        async with self._db.transaction() as conn:
+            if fields:
+                await conn.execute(
+                    f"UPDATE signals SET {assignments} WHERE id = ?", (*values, signal_id)
+                )
+            await insert_event(conn, signal_id, event, at, actor_id, data)
+        return await self._get(signal_id)
+
+    async def mark_called_112(self, signal_id: int, at: datetime, actor_id: int | None) -> bool:
+        """Record that 112 was called; False when somebody already did."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE signals SET called_112 = 1 WHERE id = ? AND called_112 = 0", (signal_id,)
+            )
+            if cur.rowcount == 0:
+                return False
+            await insert_event(conn, signal_id, "called_112", at, actor_id)
+        return True
+
+    # --- questions ----------------------------------------------------------------------
+
+    async def add_question(
+        self,
+        group_id: int,
+        message_id: str,
+        sender_id: int,
+        text: str,
+        analysis: dict[str, Any],
+        asked_at: datetime,
+    ) -> int | None:
+        """Store a question; None when this message was already asked about."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT OR IGNORE INTO chat_questions (group_id, message_id, sender_id, text,"
+                " analysis, asked_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    group_id,
+                    message_id,
+                    sender_id,
+                    text,
+                    json.dumps(analysis, ensure_ascii=False),
+                    to_epoch(asked_at),
+                ),
+            )
+            return cur.lastrowid if cur.rowcount else None
+
+    async def set_question_message(self, question_id: int, bot_message_id: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE chat_questions SET question_id = ? WHERE id = ?",
+                (bot_message_id, question_id),
+            )
+
+    async def question(self, question_id: int) -> Question | None:
+        async with self._db.conn.execute(
+            "SELECT * FROM chat_questions WHERE id = ?", (question_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _question(row) if row else None
+
+    async def take_question(self, question_id: int) -> bool:
+        """Remove an answered question; False when someone answered it first."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute("DELETE FROM chat_questions WHERE id = ?", (question_id,))
+            return cur.rowcount > 0
+
+    async def recent_questions(self, group_id: int, since: datetime) -> int:
+        async with self._db.conn.execute(
+            "SELECT COUNT(*) FROM chat_questions WHERE group_id = ? AND asked_at >= ?",
+            (group_id, to_epoch(since)),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def expired_questions(self, before: datetime) -> list[Question]:
+        async with self._db.conn.execute(
+            "SELECT * FROM chat_questions WHERE asked_at < ? ORDER BY asked_at", (to_epoch(before),)
+        ) as cur:
+            return [_question(row) async for row in cur]
+
+    # --- corrections --------------------------------------------------------------------
+
+    async def add_correction(
+        self,
+        *,
+        signal_id: int | None,
+        group_id: int,
+        text: str | None,
+        predicted: str,
+        category: str,
+        subcategory: str | None,
+        corrected_by: int | None,
+        at: datetime,
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO corrections (signal_id, group_id, text, predicted, category,"
+                " subcategory, corrected_by, corrected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    signal_id,
+                    group_id,
+                    text,
+                    predicted,
+                    category,
+                    subcategory,
+                    corrected_by,
+                    to_epoch(at),
+                ),
+            )
+
+    async def corrections(self) -> list[Correction]:
+        """Every correction whose text is still kept, oldest first (training data)."""
+        async with self._db.conn.execute(
+            "SELECT text, category, subcategory FROM corrections WHERE text IS NOT NULL"
+            " ORDER BY corrected_at, id"
+        ) as cur:
+            return [Correction(row[0], row[1], row[2]) async for row in cur]

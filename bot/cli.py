@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.app import BuurtBot, build
 from bot.logs import configure_logging
@@ -24,6 +25,18 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="start the bot: on Telegram with a token, else the terminal chat")
     sub.add_parser("chat", help="the terminal chat with a local demo group")
+    train = sub.add_parser("train", help="build the Dutch message classifier (with corrections)")
+    train.add_argument("--model", type=Path, help="model directory (default BUURTBOT_MODEL_DIR)")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--no-corrections", action="store_true", help="leave out coordinators' corrections"
+    )
+    evaluate = sub.add_parser("evaluate", help="scores of the classifier on the held-out split")
+    evaluate.add_argument("--model", type=Path)
+    classify = sub.add_parser(
+        "classify", help="classify messages from standard input, one JSON line each"
+    )
+    classify.add_argument("--model", type=Path)
     return parser
 
 
@@ -51,6 +64,42 @@ async def _serve_telegram(settings: Settings, buurtbot: BuurtBot) -> None:
     await serve(settings, buurtbot, stop)
 
 
+async def _corrections(settings: Settings) -> list[object]:
+    """Coordinators' corrections stored in the database (none when there is no database)."""
+    if not settings.db.exists():
+        return []
+    from storage.chat_signals import ChatSignalRepository
+    from storage.db import Database
+
+    db = await Database.open(settings.db)
+    try:
+        return list(await ChatSignalRepository(db).corrections())
+    finally:
+        await db.close()
+
+
+def _model_command(command: str, args: argparse.Namespace, settings: Settings) -> int:
+    model_dir: Path = args.model or settings.model_dir
+    if command == "train":
+        from nlp.training import train
+
+        corrections = [] if args.no_corrections else asyncio.run(_corrections(settings))
+        report = train(model_dir, seed=args.seed, corrections=corrections)
+        print(report.render())
+        return 0
+    if command == "evaluate":
+        from nlp.evaluation import evaluate
+        from nlp.training import ensure_model
+
+        print(evaluate(ensure_model(model_dir)).render())
+        return 0
+    from nlp.analyzer import Analyzer
+    from nlp.classify_io import run as classify_stream
+    from nlp.training import ensure_model
+
+    return classify_stream(sys.stdin, sys.stdout, Analyzer.load(ensure_model(model_dir)))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -60,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"buurtbot: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings)
+    if command in ("train", "evaluate", "classify"):
+        return _model_command(command, args, settings)
     if command == "chat" or (command == "run" and settings.telegram_token is None):
         if command == "run":
             log.info("no BUURTBOT_TELEGRAM_TOKEN set: starting the terminal chat")

@@ -11,11 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from nlp.lexicon import Scan, as_scan, words
+
 LocationKind = Literal["address", "street", "corner", "postcode", "landmark"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # Endings that name streets in lower case too ("dorpsstraat 12a" as typed in a chat).
@@ -28,8 +26,19 @@ _RISKY_SUFFIXES = (
     "veld|tuin|burg|berg|akker|brink|weide|horst|oord|kamp|veen|kant|dal|vaart|poort|donk"
     "|heuvel|schans|zoom|stede|hout|loop|waard|wetering|dam|hoven|rade|sluis|heide|lei"
 )
-_SAFE_RX = re.compile(rf"(?:{_SAFE_SUFFIXES})$", re.IGNORECASE)
-_GENERIC_NOUNS = _words(
+_SAFE_SET = frozenset(_SAFE_SUFFIXES.split("|"))
+_SUFFIXES = tuple(sorted(f"{_SAFE_SUFFIXES}|{_RISKY_SUFFIXES}".split("|"), key=len, reverse=True))
+_SUFFIXES_BY_TAIL: dict[str, tuple[str, ...]] = {}
+for _suffix_word in _SUFFIXES:
+    _SUFFIXES_BY_TAIL[_suffix_word[-3:]] = (
+        *_SUFFIXES_BY_TAIL.get(_suffix_word[-3:], ()),
+        _suffix_word,
+    )
+_CORNER_WORDS = words("hoek kruising kruispunt splitsing")
+_LANDMARK_PREPS = words(
+    "bij achter voor naast tegenover op in rond rondom langs onder nabij vlakbij vlak ter thv t"
+)
+_GENERIC_NOUNS = words(
     """
     zijstraat winkelstraat woonstraat onderweg snelweg uitweg zijweg rijweg autoweg halverweg
     schoolplein speelplein marktplein fietspad voetpad wandelpad achterpad tuinpad zandpad
@@ -38,7 +47,7 @@ _GENERIC_NOUNS = _words(
     trambaan woonerf jachthaven oorring overzijde achterzijde voorzijde
     """
 )
-_TITLE_WORDS = _words(
+_TITLE_WORDS = words(
     """
     burgemeester burg burg. prins prinses koning koningin graaf gravin hertog sint st st.
     dokter dr dr. pastoor pater president generaal admiraal kapitein professor prof prof.
@@ -46,13 +55,13 @@ _TITLE_WORDS = _words(
     1e 2e 3e eerste tweede derde
     """
 )
-_PARTICLES = _words(
+_PARTICLES = words(
     """
     van de der den ter ten 't het la le du von
     """
 )
 # Capitalised words that start sentences or phrases and are never part of a street name.
-_NOT_NAME = _words(
+_NOT_NAME = words(
     """
     de het een in op bij aan naar ik er wie wat is zijn was hoek kruising richting via langs
     uit vanuit door over onder achter voor naast tegenover om te en of maar dus want nu net
@@ -61,32 +70,27 @@ _NOT_NAME = _words(
     """
 )
 # Nouns right after a number that make it a count, not a house number ("Kerkstraat 3 jongens").
-_COUNT_NOUNS = _words(
+_COUNT_NOUNS = words(
     """
     jongeren jongens jongen mannen man vrouwen vrouw personen mensen kinderen meiden meisjes
     auto's autos auto keer uur minuten min dagen weken maanden jaar euro meter km kilometer
     scooters fietsen honden stuks x
     """
 )
-_DUTCH_TWO_LETTER = _words(
+_DUTCH_TWO_LETTER = words(
     """
     en in op de te om is ik je we ze al nu of er na zo ga ja af uw et he me an ok oh
     """
 )
 
 _BARE_STREETS = frozenset({"markt", "brink", "dam", "plein", "rokin", "damrak", "overtoom"})
-_STREET_WORD = re.compile(
-    rf"(?<![\w'’-])(?:(?:'s-)?[^\W\d_][\w'’-]*?(?:{_SAFE_SUFFIXES}|{_RISKY_SUFFIXES})"
-    rf"|{'|'.join(sorted(_BARE_STREETS))})(?![\w-])",
-    re.IGNORECASE,
-)
 _HOUSE_NUMBER = re.compile(
     r"\s*(?:nr\.?\s*|nummer\s+)?(?P<num>[1-9]\d{0,4})(?![\d:.,]\d|\d)"
     r"(?P<add>\s*-\s*\d{1,4}(?!\d)|\s*-?\s*(?:hs|bis|huis|bg|boven|iii|ii|iv|i)\b"
     r"|-?[a-z](?![\w'’])|\s[a-z](?![\w'’-]))?",
     re.IGNORECASE,
 )
-_WORD_BEFORE = re.compile(r"([^\s,;:!?()\"]+)(\s+)$")
+_WORD_BREAKS = frozenset(',;:!?()"\n\t/')
 _NEXT_WORD = re.compile(r"\s*([\w'’]+)")
 
 _NAME_WORD = r"(?:'s-)?[^\W\d_][\w'’]*(?:-[\w'’]+)*"
@@ -128,7 +132,7 @@ _BRANDS: dict[str, str] = {
     "mcdonald's": "McDonald's",
     "mac": "McDonald's",
 }
-_PLACES = _words(
+_PLACES = words(
     """
     buurthuis buurtcentrum wijkcentrum speeltuintje speeltuin schoolplein school basisschool
     kerk moskee synagoge station treinstation bushalte tramhalte metrostation winkelcentrum
@@ -145,15 +149,14 @@ _PLACES = _words(
     hoofdingang lift fietsenhok
     """
 )
-_LANDMARK_WORDS = sorted({*_BRANDS, *_PLACES}, key=len, reverse=True)
-_LANDMARK = re.compile(
-    r"(?P<prep>\b(?:bij|achter|voor|naast|tegenover|op|in|rond|rondom|langs|onder|nabij"
-    r"|vlakbij|vlak\s+bij|ter\s+hoogte\s+van|thv\.?|t\.h\.v\.))\s+"
+_LANDMARK_HEAD = re.compile(
+    r"(?:bij|achter|voor|naast|tegenover|op|in|rond|rondom|langs|onder|nabij"
+    r"|vlakbij|vlak\s+bij|ter\s+hoogte\s+van|thv\.?|t\.h\.v\.)\s+"
     r"(?P<art>(?:de|het|'t|een)\s+)?"
-    r"(?P<lm>" + "|".join(re.escape(w) for w in _LANDMARK_WORDS) + r")(?![\w'’-])"
-    r"(?P<name>\s+(?-i:(?:[Dd]e\s+|[Hh]et\s+|'t\s+)?[A-Z][\w'’-]+))?",
-    re.IGNORECASE,
+    r"(?P<lm>[\w'’]+)(?:\s+(?P<lm2>[\w'’]+))?(?![\w'’-])"
 )
+# A proper name after a generic place: "bij winkelcentrum De Bogaard".
+_PLACE_NAME = re.compile(r"\s+(?:[Dd]e\s+|[Hh]et\s+|'t\s+)?[A-Z][\w'’-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +186,12 @@ class Location:
         return {key: value for key, value in fields.items() if value is not None}
 
 
-def find_locations(text: str) -> list[Location]:
+def find_locations(text: str | Scan) -> list[Location]:
     """Addresses, streets, corners, postcodes and landmarks in ``text``, in reading order."""
-    found: list[Location] = [*_corners(text)]
+    scan = as_scan(text)
+    found: list[Location] = [*_corners(scan)]
     taken = [(loc.start, loc.end) for loc in found]
-    for loc in (*_streets(text), *_postcodes(text), *_landmarks(text)):
+    for loc in (*_streets(scan), *_postcodes(scan), *_landmarks(scan)):
         if not any(loc.start < end and start < loc.end for start, end in taken):
             found.append(loc)
             taken.append((loc.start, loc.end))
@@ -242,9 +246,13 @@ def _capitalise_part(part: str) -> str:
 # --- finders --------------------------------------------------------------------------------
 
 
-def _corners(text: str) -> list[Location]:
+def _corners(scan: Scan) -> list[Location]:
     found = []
-    for m in _CORNER.finditer(text):
+    text = scan.text
+    for start in scan.word_starts(scan.vocab & _CORNER_WORDS):
+        m = _CORNER.match(text, start)
+        if m is None:
+            continue
         first, second = m.group("a"), m.group("b")
         if first.split()[0].lower() in _NOT_NAME or second.split()[0].lower() in _NOT_NAME:
             continue
@@ -261,38 +269,60 @@ def _corners(text: str) -> list[Location]:
     return found
 
 
-def _streets(text: str) -> list[Location]:
-    found = []
-    for m in _STREET_WORD.finditer(text):
-        word = m.group(0)
-        lower = word.lower()
-        if lower in _GENERIC_NOUNS:
+def _suffix(lower: str) -> str | None:
+    """The street suffix ``lower`` ends with (longest first), or None."""
+    for suffix in _SUFFIXES_BY_TAIL.get(lower[-3:], ()):
+        if lower.endswith(suffix):
+            return suffix
+    return None
+
+
+def _street_words(scan: Scan) -> list[tuple[int, int]]:
+    """Spans of words ending in a street suffix (or bare street names like "Markt")."""
+    low = scan.low
+    spans: set[tuple[int, int]] = set()
+    for word in scan.vocab:
+        if word[-3:] not in _SUFFIXES_BY_TAIL and word not in _BARE_STREETS:
             continue
-        number = _HOUSE_NUMBER.match(text, m.end())
+        if _suffix(word) is None and word not in _BARE_STREETS:
+            continue
+        for start in scan.word_starts((word,)):
+            end = start + len(word)
+            # "'s-Gravendijkwal", "Jan-Pieter Heijestraat": include what the hyphen joins.
+            if start > 0 and low[start - 1] in "-'’":
+                while start > 0 and (low[start - 1].isalnum() or low[start - 1] in "-'’"):
+                    start -= 1
+            spans.add((start, end))
+    return sorted(spans)
+
+
+def _streets(scan: Scan) -> list[Location]:
+    found = []
+    text = scan.text
+    for word_start, word_end in _street_words(scan):
+        word = text[word_start:word_end]
+        lower = scan.low[word_start:word_end]
+        if lower in _GENERIC_NOUNS or not (word[:1].isalpha() or lower.startswith("'s-")):
+            continue
+        suffix = _suffix(lower) or ""
+        number = _HOUSE_NUMBER.match(text, word_end)
         if number is not None and _is_count(text, number.end()):
             number = None
         capitalised = word[:1].isupper() or word.startswith("'s-")
-        safe = _SAFE_RX.search(lower) is not None
-        suffix_len = len(_suffix_of(lower))
-        if len(lower) - suffix_len < 2 and not (lower in _BARE_STREETS and number):
+        if len(lower) - len(suffix) < 2 and not (lower in _BARE_STREETS and number):
             continue  # "weg", "laan": a bare ending is a word, not a street
-        if not safe and not (capitalised and number):
-            continue
-        start = _name_start(text, m.start(), capitalised)
-        name = normalise_street(text[start : m.end()])
+        if suffix not in _SAFE_SET and not (capitalised and number):
+            continue  # "Grasveld 3" is an address, "grasveld" is grass
+        start = _name_start(text, word_start, capitalised)
+        name = normalise_street(text[start:word_end])
         if number is None:
-            found.append(Location("street", text[start : m.end()], start, m.end(), street=name))
+            found.append(Location("street", text[start:word_end], start, word_end, street=name))
             continue
         house = number.group("num") + _addition(number.group("add"))
         found.append(
             Location("address", text[start : number.end()], start, number.end(), name, house)
         )
     return found
-
-
-def _suffix_of(lower: str) -> str:
-    m = re.search(rf"(?:{_SAFE_SUFFIXES}|{_RISKY_SUFFIXES})$", lower)
-    return m.group(0) if m else ""
 
 
 def _addition(raw: str | None) -> str:
@@ -312,28 +342,41 @@ def _is_count(text: str, end: int) -> bool:
     return nxt is not None and nxt.group(1).lower() in _COUNT_NOUNS
 
 
+def _word_before(text: str, end: int) -> tuple[int, str] | None:
+    """The word ending right before ``end`` across spaces only, as (start, word)."""
+    stop = end
+    while stop > 0 and text[stop - 1] == " ":
+        stop -= 1
+    if stop == end or stop == 0:
+        return None
+    begin = text.rfind(" ", 0, stop) + 1
+    word = text[begin:stop]
+    if any(ch in _WORD_BREAKS for ch in word):
+        return None
+    return begin, word
+
+
 def _name_start(text: str, start: int, capitalised: bool) -> int:
     """Extend a street word leftwards over name words ("Burgemeester de", "Jan", "Van")."""
     begin = start
     pending: list[tuple[int, str]] = []
     cursor = start
     for _ in range(4):
-        window = max(0, cursor - 40)
-        m = _WORD_BEFORE.search(text, window, cursor)
-        if m is None or (m.start(1) == window and window > 0):
+        before = _word_before(text, cursor)
+        if before is None:
             break
-        token = m.group(1)
+        position, token = before
         lower = token.lower()
         if lower in _PARTICLES:
-            pending.append((m.start(1), token))
+            pending.append((position, token))
         elif lower in _TITLE_WORDS or (
-            capitalised and _is_name_word(text, m.start(1), token) and lower not in _NOT_NAME
+            capitalised and _is_name_word(text, position, token) and lower not in _NOT_NAME
         ):
-            begin = m.start(1)
+            begin = position
             pending.clear()
         else:
             break
-        cursor = m.start(1)
+        cursor = position
     # A capitalised "Van" directly before the name belongs to it ("Van Goghstraat").
     for position, token in pending:
         if position < begin and token in {"Van", "Ter", "Ten", "Den"}:
@@ -351,8 +394,11 @@ def _is_name_word(text: str, start: int, token: str) -> bool:
     return bool(before) and before[-1] not in ".!?:\n"
 
 
-def _postcodes(text: str) -> list[Location]:
-    found = []
+def _postcodes(scan: Scan) -> list[Location]:
+    found: list[Location] = []
+    if not scan.has_digit:
+        return found
+    text = scan.text
     for m in _POSTCODE.finditer(text):
         letters = m.group("let")
         if letters.upper() in {"SA", "SD", "SS"}:
@@ -366,18 +412,28 @@ def _postcodes(text: str) -> list[Location]:
     return found
 
 
-def _landmarks(text: str) -> list[Location]:
+def _landmarks(scan: Scan) -> list[Location]:
     found = []
-    for m in _LANDMARK.finditer(text):
-        word = " ".join(m.group("lm").lower().split())
+    text = scan.text
+    for start in sorted(scan.word_starts(scan.vocab & _LANDMARK_PREPS)):
+        m = _LANDMARK_HEAD.match(scan.low, start)
+        if m is None:
+            continue
+        word, end = m.group("lm"), m.end("lm")
+        if m.group("lm2") and f"{word} {m.group('lm2')}" in _BRANDS:
+            word, end = f"{word} {m.group('lm2')}", m.end("lm2")
         brand = _BRANDS.get(word)
-        if brand is None and not m.group("art") and not m.group("name"):
-            continue  # "in school", "voor markt": a place needs its article
-        end = m.end("lm")
+        if brand is None and word not in _PLACES:
+            continue
+        if brand is None and not m.group("art"):
+            named = _PLACE_NAME.match(text, end)
+            if named is None:
+                continue  # "in school", "voor markt": a place needs its article or a name
         name = brand or word
-        if m.group("name") and brand is None:
+        named = _PLACE_NAME.match(text, end) if brand is None else None
+        if named is not None:
             # "bij winkelcentrum De Bogaard", but not "bij de Jumbo Kerkstraat"
-            end = m.end("name")
-            name = f"{word} {m.group('name').strip()}"
-        found.append(Location("landmark", text[m.start() : end], m.start(), end, landmark=name))
+            name = f"{word} {named.group(0).strip()}"
+            end = named.end()
+        found.append(Location("landmark", text[start:end], start, end, landmark=name))
     return found

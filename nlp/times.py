@@ -22,8 +22,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
+
+from nlp.lexicon import Scan, as_scan, word_list
 
 AMSTERDAM: ZoneInfo = ZoneInfo("Europe/Amsterdam")
 FUTURE_TOLERANCE = timedelta(minutes=30)
@@ -114,12 +117,12 @@ _PERIOD_RX = "ochtend|morgen|middag|avond|nacht"
 _WEEKDAY_RX = "|".join(_WEEKDAYS)
 _MONTH_RX = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
-# One alternation, tried left to right at each position: longer and more specific forms first,
-# "geleden" before clock times so that "2 uur geleden" is not read as 02:00.
-_COMPONENT = re.compile(
-    rf"""
+# The pieces of time expressions, one pattern per family. Each is tried only where one of its
+# trigger words starts (see _families_at); "geleden" before clock times so that "2 uur geleden"
+# is not read as 02:00.
+_FAMILY_SOURCE = rf"""
     (?P<iso>\b(?P<iso_y>20\d\d)-(?P<iso_m>[01]?\d)-(?P<iso_d>[0-3]?\d)
-        (?:[T\s]+(?P<iso_h>[01]?\d|2[0-3])[:.](?P<iso_min>[0-5]\d)(?::[0-5]\d)?)?(?![\d-]))
+        (?:[t\s]+(?P<iso_h>[01]?\d|2[0-3])[:.](?P<iso_min>[0-5]\d)(?::[0-5]\d)?)?(?![\d-]))
   | (?P<ago>\b(?P<ago_n>\d{{1,3}}|een\s+paar|een\s+half|een\s+halve|een|één|paar|enkele
         |anderhalf|half|halve|{_HOUR_WORD}|twintig|dertig|veertig|vijftig)?\s*
         (?P<ago_u>minuutjes|minuutje|minuten|minuut|min\b\.?|mins|seconden|sec|uurtjes|uurtje
@@ -136,7 +139,7 @@ _COMPONENT = re.compile(
   | (?P<lastnight>\b(?:afgelopen|vorige|vorig)\s+nacht\b)
   | (?P<dayw>\b(?P<dayw_w>eergisteren|eergister|gisteren|gister|vandaag|overmorgen|morgen)
         (?:\s*(?P<dayw_p>ochtend|middag|avond|nacht)|\s*(?P<dayw_p2>morgen))?\b)
-  | (?P<sper>(?:['’‘`]s[\s-]?|\bs['’]?)(?P<sper_p>nachts|ochtends|morgens|middags|avonds)\b)
+  | (?P<sper>(?:['’‘`]s[\s-]?|\bs['’]?)?(?P<sper_p>nachts|ochtends|morgens|middags|avonds)\b)
   | (?P<inper>\b(?:midden\s+)?in\s+de\s+(?P<inper_p>nacht|ochtend|morgen|middag|avond)\b)
   | (?P<midnight>\bmiddernacht\b)
   | (?P<hm>(?<![\d.,:€$])(?P<hm_h>[01]?\d|2[0-4])(?P<hm_sep>[:.]|u)(?P<hm_m>[0-5]\d)(?![\d]|[.,:]\d)
@@ -152,36 +155,85 @@ _COMPONENT = re.compile(
         |in\s+de\b)))
   | (?P<now>\b(?:zojuist|zonet|zo-even|zoëven|zoeven|daarnet|daarjuist|zo\s+net|zo\s+juist
         |op\s+dit\s+moment|op\s+het\s+moment|momenteel|op\s+dit\s+ogenblik|net|nu)\b)
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
+    """
+_FAMILIES: dict[str, re.Pattern[str]] = {
+    source.split(">", 1)[0].removeprefix("(?P<"): re.compile(source.strip(), re.VERBOSE)
+    for source in re.split(r"\n\s*\|\s*(?=\(\?P<)", _FAMILY_SOURCE.strip())
+}
 
 # Words before "N uur" that make it a duration ("al 3 uur", "binnen 2 uur"), not a clock time.
 _DURATION_BEFORE = re.compile(
     r"(?:\b(?:al|ruim|binnen|zeker|wel|bijna|minstens|maximaal|afgelopen|laatste|elke|iedere|"
     r"per|over|na\s+een|meer\s+dan|minder\s+dan|krap|een\s+kleine|een\s+goed)\s*)$",
-    re.IGNORECASE,
 )
 _DURATION_AFTER = re.compile(
     r"^\s*(?:lang|later|per|achter|durend|rijden|lopen|fietsen|bezig|gewacht|aan\s+het)\b",
-    re.IGNORECASE,
 )
 _CLOCK_PREP_BEFORE = re.compile(
     r"(?:\b(?:om|rond|rondom|omstreeks|tegen|ca\.?|circa|ongeveer|vanaf|tot|tussen|na|voor|en)"
     r"\s*)$",
-    re.IGNORECASE,
 )
 _NET_AFTER = re.compile(
     r"^\s+(?:als|zo|zoals|niet|wat|iets|genoeg|goed|te|even|na|voor|zoveel|zolang|aan|"
     r"op\s+tijd|echt|helemaal|één|het\s+zelfde|hetzelfde|anders)\b",
-    re.IGNORECASE,
 )
-_NET_BEFORE = re.compile(r"(?:\b(?:het|een|dat|dit|'t|op|in|via)\s+)$", re.IGNORECASE)
-_NU_AROUND = re.compile(r"(?:\btot\s+)$", re.IGNORECASE)
-_NU_AFTER = re.compile(r"^\s+(?:eenmaal|toe|en\s+dan)\b", re.IGNORECASE)
+_NET_BEFORE = re.compile(r"(?:\b(?:het|een|dat|dit|'t|op|in|via)\s+)$")
+_NU_AROUND = re.compile(r"(?:\btot\s+)$")
+_NU_AFTER = re.compile(r"^\s+(?:eenmaal|toe|en\s+dan)\b")
+_DIGIT_FAMILIES = ("iso", "ago", "txtdate", "dmy", "hm", "mo", "uur")
+_NUMBER_WORD_FAMILIES = ("ago", "mo", "uur")
+_AGO_UNITS = word_list(
+    "minuutjes minuutje minuten minuut min mins seconden sec uurtjes uurtje uren kwartiertje"
+    " kwartier dagen dag weken week"
+)
+_NOW_WORDS = word_list("zojuist zonet zoëven zoeven daarnet daarjuist momenteel net nu")
+# Trigger word -> the pattern families that can start there, in priority order.
+_WORD_FAMILIES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(_NUMBER_WORDS, _NUMBER_WORD_FAMILIES),
+    **dict.fromkeys(word_list("paar enkele anderhalf halve"), ("ago",)),
+    **dict.fromkeys(_AGO_UNITS, ("ago",)),
+    **dict.fromkeys(_NOW_WORDS, ("now",)),
+    **dict.fromkeys(word_list("nachts ochtends morgens middags avonds"), ("sper",)),
+    "een": ("ago", "uurof", "uur"),
+    "één": ("ago", "uurof", "uur"),
+    "half": ("ago", "half"),
+    "kwart": ("mo",),
+    "uur": ("uurof",),
+    "om": ("bare",),
+    "rond": ("bare",),
+    "afgelopen": ("wd", "lastnight"),
+    "vorige": ("wd", "lastnight"),
+    "vorig": ("lastnight",),
+    "deze": ("wd",),
+    "op": ("wd", "now"),
+    "in": ("nightof", "inper"),
+    "midden": ("inper",),
+    "de": ("nightof",),
+    "zo": ("now",),
+}
+# Words starting with these (also compounds like "zaterdagavond", "gisteravond").
+_PREFIX_FAMILIES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(_WEEKDAYS, ("wd",)),
+    **dict.fromkeys(word_list("gister eergister morgen overmorgen"), ("dayw",)),
+    **dict.fromkeys(
+        word_list("vandaag vannacht vanochtend vanmorgen vanmiddag vanavond"), ("van",)
+    ),
+    "middernacht": ("midnight",),
+    "nacht": ("nightof",),
+}
+# Frequent words that start an expression only in a few fixed phrases.
+_ONLY_BEFORE: dict[str, tuple[str, ...]] = {
+    "in": tuple(f"in de {p}" for p in ("nacht", "ochtend", "morgen", "middag", "avond")),
+    "op": ("op dit", "op het moment", *(f"op {day}" for day in _WEEKDAYS)),
+    "zo": ("zo-even", "zo net", "zo juist"),
+    "een": ("een uur", "een paar", "een half", "een kwartier", "een minuut", "een dag"),
+    "één": ("één uur",),
+    "de": ("de nacht van",),
+    "uur": ("uur of",),
+}
 _GAP_BREAK = re.compile(r"[.!?;\n]")
 _WORD = re.compile(r"\w+")
-_RANGE_GAP = re.compile(r"^\s*(?:-|–|tot|en|a|à)\s*$", re.IGNORECASE)
+_RANGE_GAP = re.compile(r"^\s*(?:-|–|tot|en|a|à)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,10 +300,14 @@ def as_local(moment: datetime | None) -> datetime:
     return moment.astimezone(wall_zone(moment))
 
 
-def find_times(text: str, sent_at: datetime | None = None) -> list[TimeMention]:
+def find_times(text: str | Scan, sent_at: datetime | None = None) -> list[TimeMention]:
     """All time expressions in ``text``, resolved against ``sent_at`` (see module rules)."""
     now = as_local(sent_at)
-    parts = _parts(text, now.date())
+    scan = as_scan(text)
+    text = scan.text
+    parts = _parts(scan, now.date())
+    if not parts:
+        return []
     groups = _group(parts, text)
     mentions: list[TimeMention] = []
     for group in groups:
@@ -298,12 +354,37 @@ def _number(token: str) -> int:
     return int(token) if token.isdigit() else _NUMBER_WORDS[token]
 
 
-def _parts(text: str, today: date) -> list[_Part]:
+def _parts(scan: Scan, today: date) -> list[_Part]:
+    """Pieces of time expressions, matched on the lower-cased text where a trigger starts."""
+    low = scan.low
+    at: dict[int, tuple[str, ...]] = {}
+    for word in scan.vocab & _WORD_FAMILIES.keys():
+        phrases = _ONLY_BEFORE.get(word)
+        for index in scan.word_starts((word,)):
+            if phrases is None or low.startswith(phrases, index):
+                at[index] = _WORD_FAMILIES[word]
+    for prefix, families in _PREFIX_FAMILIES.items():
+        if prefix in low:
+            at.update(dict.fromkeys(scan.prefix_starts((prefix,)), families))
+    at.update(dict.fromkeys(scan.number_starts(), _DIGIT_FAMILIES))
+    if "s" in scan.vocab:
+        for index in scan.word_starts(("s",)):
+            if index and low[index - 1] in "'’‘`":
+                at[index - 1] = ("sper",)  # "'s nachts"
     parts: list[_Part] = []
-    for match in _COMPONENT.finditer(text):
-        part = _part(match, text, today)
-        if part is not None:
-            parts.append(part)
+    resume = 0
+    for start in sorted(at):
+        if start < resume:
+            continue
+        for family in at[start]:
+            m = _FAMILIES[family].match(low, start)
+            if m is None:
+                continue
+            part = _part(m, low, today)
+            if part is not None:
+                parts.append(part)
+                resume = m.end()
+                break
     return parts
 
 
@@ -547,8 +628,18 @@ def _wall(day: date, hour: int, minute: int, zone: tzinfo) -> datetime:
     """The wall-clock moment, normalised so that times in the spring DST gap move forward."""
     if hour >= 24:
         day, hour = day + timedelta(days=1), hour - 24
-    naive = datetime(day.year, day.month, day.day, hour, minute)
-    return naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+    moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+    if _offset_changes(day, zone):
+        # Only on DST change days can the wall time be missing; the round trip moves it.
+        return moment.astimezone(UTC).astimezone(zone)
+    return moment
+
+
+@lru_cache(maxsize=4096)
+def _offset_changes(day: date, zone: tzinfo) -> bool:
+    """True when the UTC offset at the start of ``day`` differs from the one a day later."""
+    start = datetime(day.year, day.month, day.day, tzinfo=zone)
+    return start.utcoffset() != (start + timedelta(days=1)).utcoffset()
 
 
 def _hours(clock: _Clock, period: Period | None, past_day: bool) -> list[tuple[int, int]]:

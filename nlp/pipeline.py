@@ -1,0 +1,143 @@
+"""The spaCy pipeline: a blank Dutch language with the components this project trains.
+
+Built in code from a :class:`ModelConfig` so that experiments and the production model use the
+same builder; ``nlp.to_disk`` writes the resulting spaCy ``config.cfg`` into the model directory,
+and :func:`load_pipeline` reads it back (after importing the architectures registered here).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import spacy
+from spacy.language import Language
+
+import nlp.features  # noqa: F401  (registers buurtbot.HashedBOW.v1)
+from nlp.corpus import NO_SIGNAL_LABEL
+from nlp.taxonomy import CATEGORIES, SUBCATEGORIES
+
+Architecture = Literal["hashed", "bow", "cnn", "ensemble"]
+TEXTCAT = "textcat"
+URGENCY = "urgency"
+URGENT_LABEL = "urgent"
+META_FILE = "buurtbot.json"
+
+
+def joint_labels() -> list[str]:
+    """Every category/subcategory of the taxonomy plus "geen"."""
+    labels = [f"{c}/{s}" for c in CATEGORIES for s in SUBCATEGORIES[c]]
+    return [*labels, NO_SIGNAL_LABEL]
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Everything that determines the trained model (it is part of the model's fingerprint)."""
+
+    architecture: Architecture = "hashed"
+    ngram_size: int = 2
+    stems: bool = True
+    char_ngrams: int = 4
+    length: int = 2**16
+    urgency_ngram_size: int = 2
+    epochs: int = 12
+    batch_size: int = 64
+    learn_rate: float = 0.002
+    averages: bool = False
+    # Chosen by cross-validation on the training split (see nlp/README.md), not on held-out.
+    urgency_threshold: float = 0.35
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return replace(cls(), **known)
+
+
+def _textcat_model(config: ModelConfig, exclusive: bool, ngram_size: int) -> dict[str, Any]:
+    if config.architecture == "hashed":
+        return {
+            "@architectures": "buurtbot.HashedBOW.v1",
+            "exclusive_classes": exclusive,
+            "ngram_size": ngram_size,
+            "stems": config.stems,
+            "char_ngrams": config.char_ngrams,
+            "length": config.length,
+        }
+    bow = {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": exclusive,
+        "ngram_size": ngram_size,
+        "no_output_layer": False,
+        "length": config.length,
+    }
+    if config.architecture == "bow":
+        return bow
+    tok2vec = {
+        "@architectures": "spacy.HashEmbedCNN.v2",
+        "pretrained_vectors": None,
+        "width": 64,
+        "depth": 2,
+        "embed_size": 2000,
+        "window_size": 1,
+        "maxout_pieces": 3,
+        "subword_features": True,
+    }
+    if config.architecture == "cnn":
+        return {
+            "@architectures": "spacy.TextCatReduce.v1",
+            "exclusive_classes": exclusive,
+            "use_reduce_first": False,
+            "use_reduce_last": False,
+            "use_reduce_max": True,
+            "use_reduce_mean": True,
+            "tok2vec": tok2vec,
+        }
+    return {
+        "@architectures": "spacy.TextCatEnsemble.v2",
+        "tok2vec": tok2vec,
+        "linear_model": bow,
+    }
+
+
+def build_pipeline(config: ModelConfig) -> Language:
+    """A blank ``nl`` pipeline with an exclusive joint-label textcat and an urgency textcat."""
+    nlp = spacy.blank("nl")
+    textcat = nlp.add_pipe(
+        "textcat",
+        name=TEXTCAT,
+        config={"model": _textcat_model(config, True, config.ngram_size), "threshold": 0.0},
+    )
+    for label in joint_labels():
+        textcat.add_label(label)  # type: ignore[attr-defined]
+    urgency = nlp.add_pipe(
+        "textcat_multilabel",
+        name=URGENCY,
+        config={
+            "model": _textcat_model(config, False, config.urgency_ngram_size),
+            "threshold": config.urgency_threshold,
+        },
+    )
+    urgency.add_label(URGENT_LABEL)  # type: ignore[attr-defined]
+    return nlp
+
+
+def load_pipeline(path: Path) -> Language:
+    """Load a trained pipeline directory (architectures are registered by importing nlp)."""
+    return spacy.load(path)
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    meta_path = path / META_FILE
+    if not meta_path.is_file():
+        return {}
+    try:
+        data = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -15,10 +15,22 @@ from bot.people import People
 from bot.roles import Roles
 from bot.router import Command, Router, Where
 from bot.settings import Settings
-from handlers import melding, membership, mydata, start
+from handlers import (
+    activities,
+    ideas,
+    impact,
+    invitations,
+    melding,
+    membership,
+    mydata,
+    private_flow,
+    schouw,
+    start,
+)
 from storage.conversations import ConversationRepository
 from storage.db import Database
 from storage.groups import GroupRepository
+from storage.impact import ImpactStore
 from storage.members import MemberRepository
 from storage.privacy import PrivacyRepository
 from storage.signals import SignalRepository
@@ -32,15 +44,32 @@ def register_handlers(router: Router) -> None:
         Command("start", start.start),
         Command("help", start.help_),
         Command("melding", melding.command),
-        Command("annuleer", melding.cancel, where=Where.PRIVATE),
+        Command("annuleer", private_flow.cancel, where=Where.PRIVATE),
         Command("privacy", start.privacy),
         Command("mijngegevens", mydata.show, where=Where.PRIVATE),
         Command("vergeet", mydata.forget, where=Where.PRIVATE),
+        Command("niveau", impact.command, coordinator=True),
+        Command("schouw", activities.command_schouw, coordinator=True),
+        Command("activiteit", activities.command_activity, coordinator=True),
+        Command("gemeente", impact.region, where=Where.GROUP, coordinator=True),
+        Command("uitnodigingen", impact.invitations, where=Where.GROUP, coordinator=True),
+        Command("idee", ideas.command),
     ):
         router.command(command)
     router.button(melding.PREFIX, melding.on_button)
     router.button(mydata.PREFIX, mydata.on_button)
     router.flow(melding.FLOW, melding.on_input)
+    router.button(impact.PREFIX, impact.on_button)
+    router.button(activities.PREFIX, activities.on_button)
+    router.button(invitations.PREFIX, invitations.on_button)
+    router.button(schouw.OFFER_PREFIX, schouw.on_offer)
+    router.button(schouw.PREFIX, schouw.on_button)
+    router.button(ideas.PREFIX, ideas.on_decision)
+    router.button(ideas.FLOW_PREFIX, ideas.on_group_choice)
+    router.flow(impact.FLOW, impact.on_input)
+    router.flow(activities.FLOW, activities.on_input)
+    router.flow(schouw.FLOW, schouw.on_input)
+    router.flow(ideas.FLOW, ideas.on_input)
     router.event(Kind.BOT_ADDED, membership.register_group)
     router.event(Kind.BOT_REMOVED, membership.bot_removed)
     router.event(Kind.CHAT_MIGRATED, membership.chat_migrated)
@@ -87,6 +116,16 @@ class BuurtBot:
             "retention",
             first=timedelta(seconds=30),
         )
+        scheduler.every(
+            timedelta(minutes=5),
+            lambda: invitations.run_due(services, messenger),
+            "invitations",
+            first=timedelta(seconds=20),
+        )
+
+    async def invitations_now(self, messenger: Messenger) -> dict[str, int]:
+        """Run the invitation job at once (the terminal chat's ``:uitnodigingen``)."""
+        return await invitations.run_due(self.services, messenger)
 
     def menu(self, language: str, *, coordinator: bool) -> list[tuple[str, str]]:
         """(command, description) for the messenger's command menu."""
@@ -119,6 +158,7 @@ async def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> 
         people=People(members),
         roles=Roles(members),
         i18n=I18n(settings.language),
+        impact=ImpactStore(db),
         clock=clock,
     )
     router = Router(services)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from storage.conversations import ConversationRepository
     from storage.db import Database
     from storage.groups import GroupRepository
+    from storage.impact import ImpactStore
     from storage.members import MemberRepository
     from storage.privacy import PrivacyRepository
     from storage.signals import SignalRepository
@@ -55,6 +56,7 @@ class Services:
     people: People
     roles: Roles
     i18n: I18n
+    impact: ImpactStore  # impact levels, activities, invitations, ideas (issue 5)
     clock: Callable[[], datetime] = utc_now
 
     def now(self) -> datetime:

@@ -7,33 +7,44 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.charts import Charts
 from bot.chat import Incoming, Kind, Messenger
 from bot.context import Context, Services, utc_now
 from bot.i18n import LANGUAGES, I18n
 from bot.jobs import Scheduler, purge_expired
+from bot.partners import Partners
 from bot.people import People
 from bot.roles import Roles
 from bot.router import Command, Router, Where
 from bot.settings import Settings
+from bot.summaries import Summaries, schedule_summaries
+from bot.trends import Trends
 from handlers import (
     activities,
+    coordinators,
+    group_settings,
     ideas,
     impact,
     invitations,
     melding,
     membership,
     mydata,
+    partners,
     private_flow,
     schouw,
     start,
+    trend,
 )
 from storage.conversations import ConversationRepository
 from storage.db import Database
 from storage.groups import GroupRepository
 from storage.impact import ImpactStore
 from storage.members import MemberRepository
+from storage.partners import PartnerRepository
 from storage.privacy import PrivacyRepository
 from storage.signals import SignalRepository
+from storage.summaries import SummaryRepository
+from storage.trends import TrendRepository
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +65,19 @@ def register_handlers(router: Router) -> None:
         Command("gemeente", impact.region, where=Where.GROUP, coordinator=True),
         Command("uitnodigingen", impact.invitations, where=Where.GROUP, coordinator=True),
         Command("idee", ideas.command),
+        Command("trend", trend.command, coordinator=True),
+        Command("coordinator", coordinators.command, where=Where.GROUP, coordinator=True),
+        Command("partnercode", partners.code_command, coordinator=True),
+        Command("partners", partners.list_command, coordinator=True),
+        Command("partner", partners.partner_command, where=Where.PRIVATE, in_menu=False),
+        Command("instellingen", group_settings.command, coordinator=True),
     ):
         router.command(command)
+    router.button(trend.PREFIX, trend.on_button)
+    router.button(coordinators.PREFIX, coordinators.on_button)
+    router.button(partners.PREFIX, partners.on_button)
+    router.button(partners.VIEW_PREFIX, partners.on_view)
+    router.button(group_settings.PREFIX, group_settings.on_button)
     router.button(melding.PREFIX, melding.on_button)
     router.button(mydata.PREFIX, mydata.on_button)
     router.flow(melding.FLOW, melding.on_input)
@@ -122,6 +144,7 @@ class BuurtBot:
             "invitations",
             first=timedelta(seconds=20),
         )
+        schedule_summaries(services, scheduler, messenger)
 
     async def invitations_now(self, messenger: Messenger) -> dict[str, int]:
         """Run the invitation job at once (the terminal chat's ``:uitnodigingen``)."""
@@ -147,6 +170,8 @@ class BuurtBot:
 async def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> BuurtBot:
     db = await Database.open(settings.db)
     members = MemberRepository(db)
+    i18n = I18n(settings.language)
+    figures = TrendRepository(db)
     services = Services(
         settings=settings,
         db=db,
@@ -157,7 +182,11 @@ async def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> 
         privacy=PrivacyRepository(db),
         people=People(members),
         roles=Roles(members),
-        i18n=I18n(settings.language),
+        partners=Partners(PartnerRepository(db)),
+        trends=Trends(figures, settings.tz),
+        summaries=Summaries(SummaryRepository(db), figures, i18n, settings.tz, clock),
+        charts=Charts(),
+        i18n=i18n,
         impact=ImpactStore(db),
         clock=clock,
     )

@@ -24,9 +24,13 @@ from bot.i18n import I18n, Translator
 from bot.models import Group, User
 
 if TYPE_CHECKING:
+    from bot.charts import Charts
+    from bot.partners import Partners
     from bot.people import People
     from bot.roles import Roles
     from bot.settings import Settings
+    from bot.summaries import Summaries
+    from bot.trends import Trends
     from storage.conversations import ConversationRepository
     from storage.db import Database
     from storage.groups import GroupRepository
@@ -55,6 +59,10 @@ class Services:
     privacy: PrivacyRepository
     people: People
     roles: Roles
+    partners: Partners  # partner list and one-time partner codes (issue 4)
+    trends: Trends  # /trend figures (issue 4)
+    summaries: Summaries  # weekly summary: composition, schedule, sent-ledger (issue 4)
+    charts: Charts  # chart images, matplotlib loaded on first use (issue 4)
     i18n: I18n
     impact: ImpactStore  # impact levels, activities, invitations, ideas (issue 5)
     clock: Callable[[], datetime] = utc_now

@@ -19,9 +19,22 @@ log = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[object]]
 
+ONE_SHOT_GRACE = timedelta(hours=1)
+
 
 class Scheduler(Protocol):
     def every(self, interval: timedelta, job: Job, name: str, first: timedelta) -> None: ...
+
+    def at(self, when: datetime, job: Job, name: str) -> None:
+        """Run ``job`` once at the aware moment ``when``, replacing a pending job ``name``.
+
+        A run delayed by a busy loop still happens (within ``ONE_SHOT_GRACE``).
+        """
+        ...
+
+    def cancel(self, name: str) -> None:
+        """Drop the pending job ``name``, if any."""
+        ...
 
 
 async def run_logged(name: str, job: Job) -> None:
@@ -50,6 +63,21 @@ class AsyncIOJobs:
             coalesce=True,
             max_instances=1,
         )
+
+    def at(self, when: datetime, job: Job, name: str) -> None:
+        self.scheduler.add_job(
+            run_logged,
+            "date",
+            args=(name, job),
+            run_date=when,
+            id=name,
+            replace_existing=True,
+            misfire_grace_time=int(ONE_SHOT_GRACE.total_seconds()),
+        )
+
+    def cancel(self, name: str) -> None:
+        if self.scheduler.get_job(name) is not None:
+            self.scheduler.remove_job(name)
 
     def start(self) -> None:
         self.scheduler.start()

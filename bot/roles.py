@@ -42,6 +42,12 @@ class Roles:
     def forget_administrators(self, messenger_name: str, chat_id: str) -> None:
         self._admins.pop((messenger_name, chat_id), None)
 
+    async def is_administrator(
+        self, messenger: Messenger, group: Group, user: User, now: datetime
+    ) -> bool:
+        """An administrator of the chat itself (only they appoint coordinators)."""
+        return user.external_id in await self.administrators(messenger, group, now)
+
     async def role(self, messenger: Messenger, group: Group, user: User, now: datetime) -> Role:
         """The user's role in the group right now."""
         if user.external_id in await self.administrators(messenger, group, now):

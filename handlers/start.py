@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from bot.chat import Button
 from bot.context import Context
-from handlers import melding
+from handlers import group_settings, melding, partners, trend
+
+# Deep links into the private chat: /start <prefix><payload>.
+_LINKS = {
+    melding.LINK_PREFIX: melding.start_from_link,
+    trend.LINK_PREFIX: trend.start_from_link,
+    partners.LINK_PREFIX: partners.start_from_link,
+    group_settings.LINK_PREFIX: group_settings.start_from_link,
+}
 
 
 async def start(ctx: Context) -> None:
     payload = ctx.incoming.args.strip()
-    if ctx.in_private and payload.startswith(melding.LINK_PREFIX):
-        await melding.start_from_link(ctx, payload.removeprefix(melding.LINK_PREFIX))
-        return
+    for prefix, follow in _LINKS.items():
+        if ctx.in_private and payload.startswith(prefix):
+            await follow(ctx, payload.removeprefix(prefix))
+            return
     if not ctx.in_private:
         await help_(ctx)
         return

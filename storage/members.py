@@ -112,6 +112,25 @@ class MemberRepository:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
+    async def with_role(self, group_id: int, role: Role) -> list[Member]:
+        """The group's members with ``role`` (e.g. the appointed coordinators), by name."""
+        async with self._db.conn.execute(
+            "SELECT m.role, m.joined_at, m.last_seen_at, u.* FROM members m"
+            " JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.role = ?"
+            " ORDER BY u.display_name, u.id",
+            (group_id, role.value),
+        ) as cur:
+            return [
+                Member(
+                    group_id=group_id,
+                    user=_user(row),
+                    role=Role(row["role"]),
+                    joined_at=from_epoch(row["joined_at"]),
+                    last_seen_at=from_epoch(row["last_seen_at"]),
+                )
+                async for row in cur
+            ]
+
     async def set_role(self, group_id: int, user_id: int, role: Role) -> bool:
         """Change a member's role; False when the user is not a member of the group."""
         async with self._db.transaction() as conn:

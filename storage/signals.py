@@ -181,5 +181,26 @@ class SignalRepository:
             )
             return cur.rowcount
 
+    async def set_status(
+        self, signal_id: int, status: Status, at: datetime, actor_id: int | None
+    ) -> bool:
+        """Move the signal to ``status`` and record a 'status' event; False when unchanged."""
+        async with self._db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE signals SET status = ? WHERE id = ? AND status <> ?",
+                (status.value, signal_id, status.value),
+            )
+            if cur.rowcount == 0:
+                return False
+            await insert_event(conn, signal_id, "status", at, actor_id, {"status": status.value})
+        return True
+
+    async def add_feedback(
+        self, signal_id: int, at: datetime, actor_id: int | None, data: dict[str, Any]
+    ) -> None:
+        """Record a partner's feedback (terugkoppeling) on the signal."""
+        async with self._db.transaction() as conn:
+            await insert_event(conn, signal_id, "feedback", at, actor_id, data)
+
 
 __all__ = ["SignalRepository", "insert_event"]

@@ -33,6 +33,7 @@ from bot.chat import (
     Sent,
 )
 from bot.jobs import AsyncIOJobs
+from bot.summaries import send_now
 
 MESSENGER = "console"
 DEMO_GROUP = Chat(MESSENGER, "demo-groep", ChatKind.GROUP, "Buurtpreventie Demo-wijk")
@@ -146,6 +147,7 @@ HELP = """Terminal-chat van buurtbot. Je zit in de demo-groep als lid Anna.
   :groep            naar de groepschat          :prive        naar je privégesprek met buurtbot
   :lid              doe je voor als lid Anna    :coordinator  doe je voor als coördinator Cor
   :locatie LAT LON  deel een locatie            :foto [tekst] stuur een foto (met bijschrift)
+  :samenvatting     het weekoverzicht van de demo-groep nu meteen
   :help             deze uitleg                 :stop         afsluiten
 Knoppen kies je met hun nummer of hun tekst; /commando's werken zoals in Telegram."""
 
@@ -248,6 +250,15 @@ class ConsoleChat:
                 return message_id, button
         return None
 
+    async def _summary_now(self) -> None:
+        """Post the demo group's weekly summary now (a demonstration: the schedule is kept)."""
+        services = self.buurtbot.services
+        group = await services.groups.by_chat(MESSENGER, DEMO_GROUP.id)
+        if group is None or not group.active:
+            self.messenger.out.write("  (de demo-groep is niet actief)\n")
+            return
+        await send_now(services, self.messenger, group)
+
     async def _instruction(self, text: str) -> bool:
         word, _, rest = text.partition(" ")
         word = word.lower()
@@ -272,6 +283,9 @@ class ConsoleChat:
             return True
         elif word == "foto":
             await self._deliver(Kind.PHOTO, photo_ref=f"console-foto-{self._ids}", text=rest)
+            return True
+        elif word in ("samenvatting", "weekoverzicht"):
+            await self._summary_now()
             return True
         else:
             out.write(HELP + "\n")

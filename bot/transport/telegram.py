@@ -59,7 +59,7 @@ from bot.chat import (
     Sender,
     Sent,
 )
-from bot.jobs import Job, run_logged
+from bot.jobs import ONE_SHOT_GRACE, Job, run_logged
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -384,6 +384,22 @@ class JobQueueScheduler:
             name=name,
             job_kwargs={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
         )
+
+    def at(self, when: datetime, job: Job, name: str) -> None:
+        async def callback(_context: CallbackContext[Any, Any, Any, Any]) -> None:
+            await run_logged(name, job)
+
+        self.cancel(name)
+        self.job_queue.run_once(
+            callback,
+            when=when,
+            name=name,
+            job_kwargs={"misfire_grace_time": int(ONE_SHOT_GRACE.total_seconds())},
+        )
+
+    def cancel(self, name: str) -> None:
+        for pending in self.job_queue.get_jobs_by_name(name):
+            pending.schedule_removal()
 
 
 async def set_command_menus(bot: Bot, buurtbot: BuurtBot) -> None:

@@ -1,0 +1,228 @@
+"""Aggregates over signals for /trend and the weekly summary. Every query reads one group's
+period (or a batch of groups' week) from the covering index ``signals_by_group_time``.
+
+Local time (week buckets, part of the day, day of the week) is computed in SQL from *offset
+segments*: ``[(from_epoch, utc_offset_seconds), ...]`` worked out by the caller from the time
+zone, so daylight-saving changes inside a period are exact.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.insight_models import (
+    FEEDBACK_EVENT,
+    FOLLOW_UP_EVENTS,
+    FOLLOW_UP_STATUSES,
+    WITH_PARTNER_STATUSES,
+    OpenSignal,
+    WeekFigures,
+)
+from bot.models import Status
+from storage.db import Database
+from storage.timeutil import from_epoch
+
+Segments = Sequence[tuple[int, int]]
+
+
+def _quoted(values: Sequence[str]) -> str:
+    # Fixed enum values, never user input.
+    return ", ".join(f"'{value}'" for value in values)
+
+
+_COUNTED = f"status <> '{Status.INGETROKKEN.value}'"
+_FEEDBACK = (
+    "EXISTS (SELECT 1 FROM signal_events e WHERE e.signal_id = signals.id"
+    f" AND e.kind = '{FEEDBACK_EVENT}')"
+)
+_FOLLOWED = f"(status IN ({_quoted(FOLLOW_UP_STATUSES)}) OR {_FEEDBACK})"
+_WAITING = f"(status = '{Status.OPEN.value}' AND NOT {_FEEDBACK})"
+_WITH_PARTNER = f"status IN ({_quoted(WITH_PARTNER_STATUSES)})"
+_FOLLOW_UP_KINDS = _quoted(FOLLOW_UP_EVENTS)
+_WEEK = 7 * 86400
+
+
+def _local(segments: Segments, params: dict[str, Any]) -> str:
+    """SQL for ``occurred_at`` as local wall-clock seconds; adds its parameters to ``params``."""
+    if not segments:
+        raise ValueError("at least one offset segment is needed")
+    (_, offset), *rest = segments
+    if not rest:
+        params["o0"] = offset
+        return "(occurred_at + :o0)"
+    cases = []
+    for index, (boundary, next_offset) in enumerate(rest):
+        params[f"b{index}"], params[f"o{index}"] = boundary, offset
+        cases.append(f"WHEN occurred_at < :b{index} THEN occurred_at + :o{index}")
+        offset = next_offset
+    params["olast"] = offset
+    return f"(CASE {' '.join(cases)} ELSE occurred_at + :olast END)"
+
+
+@dataclass(frozen=True)
+class PeriodRows:
+    """The raw aggregates of one group's period (and, for counts, the period before)."""
+
+    weeks: list[tuple[int, str, int]]  # (bucket, category, n); bucket -1: the period before
+    subcategories: list[tuple[str, str | None, int]]
+    streets: list[tuple[str, int]]
+    when: list[tuple[int, int, int]]  # (weekday Monday=0, part of day 0..3, n)
+    total: int
+    followed: int
+
+
+class TrendRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def _rows(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        async with self._db.conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def period(
+        self,
+        group_id: int,
+        previous_start: int,
+        start: int,
+        end: int,
+        local_start: int,
+        segments: Segments,
+    ) -> PeriodRows:
+        """Aggregates of ``[start, end)``; counts per category also for ``[previous_start, start)``.
+
+        ``local_start`` is the period's first local midnight as wall-clock seconds: week
+        buckets are whole local weeks from there.
+        """
+        base: dict[str, Any] = {"g": group_id, "s": start, "e": end}
+        in_period = f"group_id = :g AND occurred_at >= :s AND occurred_at < :e AND {_COUNTED}"
+
+        params = dict(base, p=previous_start, ls=local_start, wk=_WEEK)
+        local = _local(segments, params)
+        weeks = await self._rows(
+            f"SELECT CASE WHEN occurred_at < :s THEN -1 ELSE ({local} - :ls) / :wk END AS bucket,"
+            " category, COUNT(*) FROM signals"
+            f" WHERE group_id = :g AND occurred_at >= :p AND occurred_at < :e AND {_COUNTED}"
+            " GROUP BY bucket, category",
+            params,
+        )
+        subcategories = await self._rows(
+            f"SELECT category, subcategory, COUNT(*) AS n FROM signals WHERE {in_period}"
+            " GROUP BY category, subcategory ORDER BY n DESC, category, subcategory",
+            base,
+        )
+        streets = await self._rows(
+            f"SELECT street, COUNT(*) FROM signals WHERE {in_period}"
+            " AND street IS NOT NULL AND street <> '' GROUP BY street",
+            base,
+        )
+        params = dict(base)
+        local = _local(segments, params)
+        when = await self._rows(
+            f"SELECT (({local} / 86400) + 3) % 7 AS weekday, ({local} % 86400) / 21600 AS part,"
+            f" COUNT(*) FROM signals WHERE {in_period} GROUP BY weekday, part",
+            params,
+        )
+        follow = await self._rows(
+            f"SELECT COUNT(*), COALESCE(SUM({_FOLLOWED}), 0) FROM signals WHERE {in_period}", base
+        )
+        return PeriodRows(
+            weeks=[(int(r[0]), r[1], int(r[2])) for r in weeks],
+            subcategories=[(r[0], r[1], int(r[2])) for r in subcategories],
+            streets=[(r[0], int(r[1])) for r in streets],
+            when=[(int(r[0]), int(r[1]), int(r[2])) for r in when],
+            total=int(follow[0][0]),
+            followed=int(follow[0][1]),
+        )
+
+    async def waiting(
+        self, group_id: int, start: int, end: int, limit: int
+    ) -> tuple[int, list[OpenSignal]]:
+        """Signals of the period without any follow-up: how many, and the newest ``limit``."""
+        params = {"g": group_id, "s": start, "e": end, "n": limit}
+        where = f"group_id = :g AND occurred_at >= :s AND occurred_at < :e AND {_WAITING}"
+        count = await self._rows(f"SELECT COUNT(*) FROM signals WHERE {where}", params)
+        rows = await self._rows(
+            "SELECT id, occurred_at, category, subcategory, street FROM signals"
+            f" WHERE {where} ORDER BY occurred_at DESC, id DESC LIMIT :n",
+            params,
+        )
+        return int(count[0][0]), [
+            OpenSignal(
+                id=r[0],
+                occurred_at=from_epoch(r[1]),
+                category=r[2],
+                subcategory=r[3],
+                street=r[4],
+            )
+            for r in rows
+        ]
+
+    async def week_figures(
+        self,
+        groups: Sequence[tuple[int, bool]],
+        previous_start: int,
+        start: int,
+        end: int,
+        waiting_since: int,
+        partner_since: int,
+    ) -> dict[int, WeekFigures]:
+        """Weekly-summary figures for many groups at once: ``[start, end)`` against the week
+        before, open follow-up since ``waiting_since`` / ``partner_since``.
+
+        ``groups`` pairs each group id with whether its new members may be counted (not in the
+        week the bot arrived, when every member is new to the bot).
+        """
+        figures = {group_id: WeekFigures() for group_id, _ in groups}
+        ids = json.dumps([group_id for group_id, _ in groups])
+        params = {
+            "ids": ids,
+            "p": previous_start,
+            "s": start,
+            "e": end,
+            "w": waiting_since,
+            "ps": partner_since,
+        }
+        chosen = "group_id IN (SELECT value FROM json_each(:ids))"
+        for group_id, category, subcategory, this_week, n in await self._rows(
+            "SELECT group_id, category, subcategory, occurred_at >= :s AS this_week, COUNT(*)"
+            f" FROM signals WHERE {chosen} AND occurred_at >= :p AND occurred_at < :e"
+            f" AND {_COUNTED} GROUP BY group_id, category, subcategory, this_week",
+            params,
+        ):
+            week = figures[group_id]
+            side = week.this_week if this_week else week.last_week
+            side[category] = side.get(category, 0) + n
+            now_n, before_n = week.subcategories.get((category, subcategory), (0, 0))
+            week.subcategories[(category, subcategory)] = (
+                (now_n + n, before_n) if this_week else (now_n, before_n + n)
+            )
+        for group_id, waiting, with_partner in await self._rows(
+            f"SELECT group_id, COALESCE(SUM(occurred_at >= :w AND {_WAITING}), 0),"
+            f" COALESCE(SUM({_WITH_PARTNER}), 0) FROM signals"
+            f" WHERE {chosen} AND occurred_at >= :ps AND occurred_at < :e GROUP BY group_id",
+            params,
+        ):
+            figures[group_id].waiting = int(waiting)
+            figures[group_id].with_partner = int(with_partner)
+        for group_id, n in await self._rows(
+            "SELECT s.group_id, COUNT(DISTINCT e.signal_id) FROM signal_events e"
+            " JOIN signals s ON s.id = e.signal_id"
+            f" WHERE e.kind IN ({_FOLLOW_UP_KINDS}) AND e.at >= :s AND e.at < :e"
+            f" AND s.{chosen} AND s.{_COUNTED} GROUP BY s.group_id",
+            params,
+        ):
+            figures[group_id].followed_up = int(n)
+        new_members_allowed = {group_id for group_id, allowed in groups if allowed}
+        for group_id, joined, active in await self._rows(
+            "SELECT group_id, COALESCE(SUM(joined_at >= :s AND joined_at < :e), 0),"
+            f" COALESCE(SUM(last_seen_at >= :s), 0) FROM members WHERE {chosen}"
+            " GROUP BY group_id",
+            params,
+        ):
+            if group_id in new_members_allowed:
+                figures[group_id].new_members = int(joined)
+            figures[group_id].active_members = int(active)
+        return figures

@@ -190,6 +190,7 @@ async def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> 
         impact=ImpactStore(db),
         clock=clock,
     )
+    services.summaries.add_section("impact", impact.summary_section(services), order=45)
     router = Router(services)
     register_handlers(router)
     return BuurtBot(services, router)

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import activity_cli
 from bot.app import BuurtBot, build
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -37,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         "classify", help="classify messages from standard input, one JSON line each"
     )
     classify.add_argument("--model", type=Path)
+    activity_cli.add_parser(sub)
     return parser
 
 
@@ -111,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings)
     if command in ("train", "evaluate", "classify"):
         return _model_command(command, args, settings)
+    if command == "activities":
+        return activity_cli.run(args, settings, sys.stdout, sys.stderr)
     if command == "chat" or (command == "run" and settings.telegram_token is None):
         if command == "run":
             log.info("no BUURTBOT_TELEGRAM_TOKEN set: starting the terminal chat")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.activities import (
@@ -12,14 +14,17 @@ from bot.activities import (
     weekly_limit,
 )
 from bot.chat import Button
-from bot.context import Context
+from bot.context import Context, Services
 from bot.formatting import short_date
 from bot.i18n import Safe, Translator
 from bot.impact import STATEMENTS, LevelCheck, LevelResult, compute_level, parse_answers
-from bot.impact_models import Answer, AssessmentRecord
+from bot.impact_models import LEVELS, Answer, AssessmentRecord
 from bot.models import Group
 from handlers import private_flow as pf
 from storage.conversations import Conversation
+
+if TYPE_CHECKING:
+    from bot.summaries import SummaryWeek
 
 FLOW = "niveau"
 PREFIX = "niv"
@@ -283,11 +288,37 @@ def render_result(
 
 
 def summary_line(t: Translator, record: AssessmentRecord | None, tz: ZoneInfo) -> Safe:
-    """The group's impact level for the weekly summary."""
+    """The group's impact level for the weekly summary, with what the next level asks."""
     if record is None:
         return t("impact.summary_none")
     when = short_date(t, record.assessed_at.astimezone(tz), with_year=True)
-    return t("impact.summary_line", title=level_title(t, record.level), date=when)
+    following = record.level + 1
+    ahead = (
+        t(
+            "impact.summary_next",
+            title=level_title(t, following),
+            asks=t(f"impact.levels.{following}.asks"),
+        )
+        if following <= LEVELS[-1]
+        else ""
+    )
+    return t(
+        "impact.summary_line",
+        level=record.level,
+        name=t(f"impact.levels.{record.level}.name"),
+        date=when,
+        next=ahead,
+    )
+
+
+def summary_section(services: Services) -> Callable[[SummaryWeek], Awaitable[str | None]]:
+    """The weekly summary's section with the group's impact level (registered in bot.app)."""
+
+    async def render(week: SummaryWeek) -> str | None:
+        record = await services.impact.assessments.latest(week.group.id)
+        return str(summary_line(week.t, record, week.tz))
+
+    return render
 
 
 # --- /gemeente ------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.activity_import import RowError, read_activities
+from bot.activity_import import ImportFile, RowError, read_activities
 from bot.i18n import I18n, Translator
 from bot.settings import Settings
 from storage.activities import ActivityRepository
@@ -31,9 +31,12 @@ def _describe(t: Translator, error: RowError) -> str:
     if not error.field:
         return str(t("activities.import.row_error_no_field", row=error.row, reason=reason))
     value = t("activities.import.value", value=error.value) if error.value else ""
-    return str(
-        t("activities.import.row_error", row=error.row, field=error.field, reason=reason, value=value)
-    )
+    row, field = error.row, error.field
+    return str(t("activities.import.row_error", row=row, field=field, reason=reason, value=value))
+
+
+def _read(path: Path, settings: Settings) -> ImportFile | None:
+    return read_activities(path, settings.tz) if path.is_file() else None
 
 
 async def import_file(
@@ -41,10 +44,10 @@ async def import_file(
 ) -> int:
     """Validate the whole file, then import it in one transaction; 0 when imported."""
     t = I18n(settings.language).get(settings.language)
-    if not path.is_file():
+    parsed = await asyncio.to_thread(_read, path, settings)
+    if parsed is None:
         err.write(f"{t('activities.import.missing_file', path=str(path))}\n")
         return 1
-    parsed = read_activities(path, settings.tz)
     if parsed.errors:
         for error in parsed.errors:
             err.write(f"{path.name}: {_describe(t, error)}\n")

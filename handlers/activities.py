@@ -120,7 +120,7 @@ def _kind(conv: Conversation) -> ActivityKind:
 
 
 def _title(t: Translator, conv: Conversation) -> str:
-    return str(conv.data.get("title") or t("activities.kinds.schouw"))
+    return str(conv.data.get("title") or t("activities.schouw_title"))
 
 
 def _summary(ctx: Context, conv: Conversation) -> Safe:
@@ -230,11 +230,12 @@ async def _post(ctx: Context, conv: Conversation, group: Group) -> None:
     draft = ActivityDraft(
         key=f"g{group.id}:{secrets.token_hex(8)}",
         kind=kind,
-        title=str(conv.data.get("title") or group_t("activities.kinds.schouw")),
+        title=_title(group_t, conv),
         starts_at=start,
         location=conv.data["location"],
         levels=KIND_LEVELS[kind],
-        description=conv.data.get("description") or "",
+        description=conv.data.get("description")
+        or (str(group_t("activities.schouw_description")) if kind is ActivityKind.SCHOUW else ""),
         group_id=group.id,
         created_by=ctx.user.id,
     )

@@ -14,7 +14,7 @@ from bot.activities import (
     reminder_due,
     weekly_limit,
 )
-from bot.chat import Button, Edit, Message, Messenger
+from bot.chat import Button, Edit, Message, Messenger, Sent
 from bot.context import Context, Services, deliver
 from bot.formatting import clock, short_date
 from bot.i18n import Safe, Translator
@@ -87,7 +87,7 @@ def render(
         kind=t(f"activities.kinds.{activity.kind.value}"),
         title=activity.title,
         when=when_text(t, activity, services),
-        where=t("invitations.where", location=activity.location) if activity.location else "",
+        where=_where(t, activity),
         region=t("invitations.region", region=activity.region)
         if activity.regional and activity.region and activity.region_key != "*"
         else "",
@@ -99,6 +99,13 @@ def render(
         counts=t("invitations.counts", ja=counts.ja, misschien=counts.misschien, nee=counts.nee),
     )
     return text, (answer_buttons(t, invitation_id),)
+
+
+def _where(t: Translator, activity: Activity) -> Safe | str:
+    if not activity.location:
+        return ""
+    key = "where_meeting" if activity.kind is ActivityKind.SCHOUW else "where"
+    return t(f"invitations.{key}", location=activity.location)
 
 
 def answer_buttons(t: Translator, invitation_id: int) -> tuple[Button, ...]:
@@ -132,7 +139,14 @@ async def send_invitation(
     t = services.i18n.get(group.language)
     level = await group_level(services, group.id)
     text, buttons = render(t, activity, invitation.id, RsvpCounts(), services, level)
-    sent = await deliver(services, messenger, group.chat_id, Message(text=text, buttons=buttons))
+    try:
+        sent = await deliver(
+            services, messenger, group.chat_id, Message(text=text, buttons=buttons)
+        )
+    except Exception:
+        # Whether it arrived is unknown: rather missed than sent twice.
+        log.exception("sending invitation %s to group %s failed", invitation.id, group.id)
+        sent = Sent()
     await store.invitations.mark_sent(invitation.id, sent.message_id, services.now())
     if sent.message_id is None:
         log.warning("invitation %s for group %s could not be delivered", invitation.id, group.id)
@@ -219,9 +233,12 @@ async def refresh(ctx: Context, group: Group, invitation: Invitation, activity: 
     counts = await services.impact.invitations.counts(invitation.id)
     level = await group_level(services, group.id)
     text, buttons = render(t, activity, invitation.id, counts, services, level)
-    await ctx.send(
-        Edit(message_id=invitation.message_id, text=text, buttons=buttons), group.chat_id
-    )
+    edit = Edit(message_id=invitation.message_id, text=text, buttons=buttons)
+    try:
+        await ctx.send(edit, group.chat_id)
+    except Exception:
+        # The answer is stored; the counts are right again at the next successful edit.
+        log.warning("could not update invitation %s", invitation.id, exc_info=True)
 
 
 # --- reminders ------------------------------------------------------------------------------
@@ -251,7 +268,7 @@ async def send_reminders(services: Services, messenger: Messenger) -> int:
             title=activity.title,
             group=group.title,
             when=when_text(t, activity, services),
-            where=t("invitations.where", location=activity.location) if activity.location else "",
+            where=_where(t, activity),
             answer=t(f"invitations.answer_{due.answer.value}"),
         )
         buttons = (answer_buttons(t, due.invitation.id),)

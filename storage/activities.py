@@ -258,7 +258,7 @@ class InvitationRepository:
             if weekly_limit is not None:
                 async with conn.execute(
                     "SELECT COUNT(*) FROM invitations WHERE group_id = ? AND regional = 1"
-                    " AND claimed_at > ?",
+                    " AND state != 'failed' AND claimed_at > ?",
                     (group_id, to_epoch(now - _WEEK)),
                 ) as cur:
                     row = await cur.fetchone()
@@ -278,7 +278,7 @@ class InvitationRepository:
     async def regional_this_week(self, group_id: int, now: datetime) -> int:
         async with self._db.conn.execute(
             "SELECT COUNT(*) FROM invitations WHERE group_id = ? AND regional = 1"
-            " AND claimed_at > ?",
+            " AND state != 'failed' AND claimed_at > ?",
             (group_id, to_epoch(now - _WEEK)),
         ) as cur:
             row = await cur.fetchone()

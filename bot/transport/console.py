@@ -148,6 +148,7 @@ HELP = """Terminal-chat van buurtbot. Je zit in de demo-groep als lid Anna.
   :lid              doe je voor als lid Anna    :coordinator  doe je voor als coördinator Cor
   :locatie LAT LON  deel een locatie            :foto [tekst] stuur een foto (met bijschrift)
   :samenvatting     het weekoverzicht van de demo-groep nu meteen
+  :uitnodigingen    verstuur nu wat klaarstaat: uitnodigingen, herinneringen, schouw-checklists
   :help             deze uitleg                 :stop         afsluiten
 Knoppen kies je met hun nummer of hun tekst; /commando's werken zoals in Telegram."""
 
@@ -286,6 +287,14 @@ class ConsoleChat:
             return True
         elif word in ("samenvatting", "weekoverzicht"):
             await self._summary_now()
+            return True
+        elif word in ("uitnodigingen", "uitnodiging"):
+            done = await self.buurtbot.invitations_now(self.messenger)
+            out.write(
+                f"  ({done.get('invitations', 0)} uitnodiging(en), "
+                f"{done.get('reminders', 0)} herinnering(en), "
+                f"{done.get('checklists', 0)} schouw-checklist(s) verstuurd)\n"
+            )
             return True
         else:
             out.write(HELP + "\n")

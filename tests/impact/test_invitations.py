@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.app import build
-from bot.chat import Chat, ChatKind, Edit, Sender
+from bot.app import BuurtBot, build
+from bot.chat import Chat, ChatKind, Edit, Message, Reply, Sender, Sent
 from bot.impact_models import ActivityKind, GroupFacts
 from bot.settings import Settings
 from handlers.invitations import push_invitations, send_reminders
@@ -249,3 +249,45 @@ async def test_a_stranger_cannot_answer_from_a_private_chat(
     assert "geen lid" in messenger.notices()[-1]
     assert (await chats.bot.services.impact.invitations.counts(1)).ja == 0
     assert edits_to(messenger, GROUP.id) == []
+
+
+class FlakyMessenger(RecordingMessenger):
+    """Fails every edit, and every new message to the chats in ``failing``."""
+
+    failing: set[str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failing = set()
+
+    async def send(self, chat_id: str, reply: Reply, *, button_id: str = "") -> Sent:
+        if isinstance(reply, Edit) or (isinstance(reply, Message) and chat_id in self.failing):
+            raise RuntimeError("Bad Request: message to edit not found")
+        return await super().send(chat_id, reply, button_id=button_id)
+
+
+async def test_telegram_errors_lose_no_answer_and_send_nothing_twice(
+    buurtbot: BuurtBot, clock: Clock
+) -> None:
+    messenger = FlakyMessenger()
+    chats = Chats(buurtbot, messenger, clock)
+    await group_with_region(chats)
+    await add_regional(
+        buurtbot,
+        regional("Schouw 1", clock.now + timedelta(days=3)),
+        regional("Schouw 2", clock.now + timedelta(days=4)),
+    )
+    messenger.failing.add(GROUP.id)
+    assert await push_invitations(buurtbot.services, messenger) == 0
+    messenger.failing.clear()
+    assert await push_invitations(buurtbot.services, messenger) == 1, "the next one, not again"
+    group = await buurtbot.services.groups.by_chat("test", GROUP.id)
+    assert group is not None and group.active
+
+    post = messenger.last(GROUP.id)
+    assert "Schouw 2" in post.text
+    await chats.press(ANNA, post, "Ik kom")
+    assert messenger.notices()[-1].startswith("Genoteerd"), "the answer is confirmed"
+    invitation = await buurtbot.services.impact.invitations.get(2)
+    assert invitation is not None
+    assert (await buurtbot.services.impact.invitations.counts(invitation.id)).ja == 1

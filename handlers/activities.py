@@ -55,6 +55,9 @@ async def _start(ctx: Context, mode: str) -> None:
         await _begin(ctx, ctx.group, mode)
         return
     groups = await pf.coordinated_groups(ctx)
+    if not groups:
+        await ctx.say(ctx.t("common.coordinators_only", command=ctx.incoming.command))
+        return
     if len(groups) == 1:
         await _begin(ctx, groups[0], mode)
         return

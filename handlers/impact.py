@@ -41,6 +41,9 @@ async def command(ctx: Context) -> None:
         await _begin(ctx, ctx.group)
         return
     groups = await pf.coordinated_groups(ctx)
+    if not groups:
+        await ctx.say(ctx.t("common.coordinators_only", command=ctx.incoming.command))
+        return
     if len(groups) == 1:
         await _begin(ctx, groups[0])
         return

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.app import build
+from bot.chat import Chat, ChatKind
 from bot.models import Source
 from bot.settings import Settings
 from handlers.invitations import run_due
@@ -196,3 +197,51 @@ async def test_activiteit_refuses_bad_answers_and_buttons_out_of_turn(
     assert "te kort" in messenger.last(COR.id).text
     await chats.press(COR, kinds, "Training")
     assert messenger.notices()[-1] == "Deze vraag is al beantwoord."
+
+
+async def test_the_role_is_checked_again_inside_the_checklist(
+    chats: Chats, messenger: RecordingMessenger, clock: Clock
+) -> None:
+    await plan_schouw(chats)
+    clock.now = datetime(2026, 11, 28, 13, 0, tzinfo=AMS)
+    await run_due(chats.bot.services, messenger)
+    await chats.press(COR, messenger.last(COR.id), "Checklist invullen")
+    items = latest(messenger, COR.id)
+    messenger.admins[GROUP.id] = []
+    chats.bot.services.roles.forget_administrators("test", GROUP.id)
+    await chats.press(COR, items, "Afval")
+    assert "alleen een coördinator" in messenger.notices()[-1]
+    assert await chats.bot.services.conversations.get("test", COR.id, COR.id) is None
+    cor = await chats.bot.services.members.user_by_external("test", COR.id)
+    assert cor is not None and await chats.bot.services.signals.by_reporter(cor.id) == []
+
+
+async def test_a_coordinator_of_several_groups_chooses_one(
+    chats: Chats, messenger: RecordingMessenger
+) -> None:
+    await group_with_region(chats)
+    other = Chat("test", "-100555", ChatKind.GROUP, "Buurtapp Noord")
+    await chats.add_bot(other, by=COR)
+    await chats.command(COR, "/gemeente Zaanstad", other)
+    foreign = Chat("test", "-100666", ChatKind.GROUP, "Niet van Cor")
+    await chats.add_bot(foreign, by=ANNA)
+    messenger.admins[foreign.id] = [ANNA.id]
+    await chats.command(COR, "/idee", foreign)  # Cor is a member there, not a coordinator
+
+    for command, expect in (("/niveau", "Stelling 1 van 10"), ("/schouw", "Op welke dag")):
+        await chats.command(COR, command)
+        choice = latest(messenger, COR.id)
+        assert "Voor welke groep?" in choice.text
+        assert [b.label for b in choice.buttons][:2] == ["Buurtapp Noord", "Buurtpreventie Oost"]
+        token = (choice.buttons[0].data or "").split(":")[1]
+        prefix = (choice.buttons[0].data or "").split(":")[0]
+        foreign_group = await chats.bot.services.groups.by_chat("test", foreign.id)
+        assert foreign_group is not None
+        await chats.press_data(COR, f"{prefix}:{token}:grp:{foreign_group.id}", choice)
+        assert "alleen een coördinator" in messenger.notices()[-1], "forged group choice"
+        await chats.command(COR, command)
+        choice = latest(messenger, COR.id)
+        await chats.press(COR, choice, "Buurtapp Noord")
+        shown = latest(messenger, COR.id).text
+        assert expect in shown and "Buurtapp Noord" in shown
+        await chats.command(COR, "/annuleer")

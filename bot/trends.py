@@ -208,9 +208,11 @@ _HOUSE_NUMBER = re.compile(r"\s+\d.*$")
 
 def street_level(street: str) -> str | None:
     """The street name alone: a house number, addition or postcode that slipped in is cut off."""
-    name = street.split(",")[0].strip()
-    name = _HOUSE_NUMBER.sub("", name).strip(" -/")
-    return name or None
+    name = _HOUSE_NUMBER.sub("", street.split(",")[0].strip()).strip(" -/")
+    words = name.split()
+    if not words or not any(char.isalpha() for char in words[0]):
+        return None  # nothing left, or only a number ("12", "12-14 a")
+    return name
 
 
 @dataclass(frozen=True)

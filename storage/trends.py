@@ -38,7 +38,12 @@ _FEEDBACK = (
     "EXISTS (SELECT 1 FROM signal_events e WHERE e.signal_id = signals.id"
     f" AND e.kind = '{FEEDBACK_EVENT}')"
 )
-_FOLLOWED = f"(status IN ({_quoted(FOLLOW_UP_STATUSES)}) OR {_FEEDBACK})"
+# SQLite evaluates both sides of AND / OR when it needs a value, but stops early in a CASE
+# condition: these run the EXISTS lookup only for signals that are still open.
+_FOLLOWED = (
+    f"CASE WHEN status IN ({_quoted(FOLLOW_UP_STATUSES)}) THEN 1"
+    f" WHEN status = '{Status.OPEN.value}' AND {_FEEDBACK} THEN 1 ELSE 0 END"
+)
 _WAITING = f"(status = '{Status.OPEN.value}' AND NOT {_FEEDBACK})"
 _WITH_PARTNER = f"status IN ({_quoted(WITH_PARTNER_STATUSES)})"
 _FOLLOW_UP_KINDS = _quoted(FOLLOW_UP_EVENTS)
@@ -94,7 +99,8 @@ class TrendRepository:
         """Aggregates of ``[start, end)``; counts per category also for ``[previous_start, start)``.
 
         ``local_start`` is the period's first local midnight as wall-clock seconds: week
-        buckets are whole local weeks from there.
+        buckets are whole local weeks from there. Five small scans of the covering index:
+        one query grouping by everything at once is slower (it sorts many more groups).
         """
         base: dict[str, Any] = {"g": group_id, "s": start, "e": end}
         in_period = f"group_id = :g AND occurred_at >= :s AND occurred_at < :e AND {_COUNTED}"
@@ -200,7 +206,8 @@ class TrendRepository:
                 (now_n + n, before_n) if this_week else (now_n, before_n + n)
             )
         for group_id, waiting, with_partner in await self._rows(
-            f"SELECT group_id, COALESCE(SUM(occurred_at >= :w AND {_WAITING}), 0),"
+            f"SELECT group_id, COALESCE(SUM(CASE WHEN occurred_at >= :w AND {_WAITING}"
+            " THEN 1 ELSE 0 END), 0),"
             f" COALESCE(SUM({_WITH_PARTNER}), 0) FROM signals"
             f" WHERE {chosen} AND occurred_at >= :ps AND occurred_at < :e GROUP BY group_id",
             params,
@@ -208,8 +215,9 @@ class TrendRepository:
             figures[group_id].waiting = int(waiting)
             figures[group_id].with_partner = int(with_partner)
         for group_id, n in await self._rows(
+            # CROSS JOIN keeps the week's follow-up events (a small partial index) outermost.
             "SELECT s.group_id, COUNT(DISTINCT e.signal_id) FROM signal_events e"
-            " JOIN signals s ON s.id = e.signal_id"
+            " CROSS JOIN signals s ON s.id = e.signal_id"
             f" WHERE e.kind IN ({_FOLLOW_UP_KINDS}) AND e.at >= :s AND e.at < :e"
             f" AND s.{chosen} AND s.{_COUNTED} GROUP BY s.group_id",
             params,

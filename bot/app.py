@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.charts import Charts
 from bot.chat import Incoming, Kind, Messenger
@@ -19,8 +20,10 @@ from bot.router import Command, Router, Where
 from bot.settings import Settings
 from bot.summaries import Summaries, schedule_summaries
 from bot.trends import Trends
+from bot.understanding import ChatUnderstanding, Thresholds
 from handlers import (
     activities,
+    chatter,
     coordinators,
     group_settings,
     ideas,
@@ -35,6 +38,7 @@ from handlers import (
     start,
     trend,
 )
+from storage.chat_signals import ChatSignalRepository
 from storage.conversations import ConversationRepository
 from storage.db import Database
 from storage.groups import GroupRepository
@@ -45,6 +49,9 @@ from storage.privacy import PrivacyRepository
 from storage.signals import SignalRepository
 from storage.summaries import SummaryRepository
 from storage.trends import TrendRepository
+
+if TYPE_CHECKING:
+    from nlp.analyzer import Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +78,7 @@ def register_handlers(router: Router) -> None:
         Command("partners", partners.list_command, coordinator=True),
         Command("partner", partners.partner_command, where=Where.PRIVATE, in_menu=False),
         Command("instellingen", group_settings.command, coordinator=True),
+        Command("correctie", chatter.correct, where=Where.GROUP, coordinator=True),
     ):
         router.command(command)
     router.button(trend.PREFIX, trend.on_button)
@@ -80,6 +88,10 @@ def register_handlers(router: Router) -> None:
     router.button(group_settings.PREFIX, group_settings.on_button)
     router.button(melding.PREFIX, melding.on_button)
     router.button(mydata.PREFIX, mydata.on_button)
+    router.button(chatter.ASK_PREFIX, chatter.on_answer)
+    router.button(chatter.CALLED_PREFIX, chatter.on_called)
+    router.button(chatter.CORRECT_PREFIX, chatter.on_correct_button)
+    router.chatter(chatter.on_group_message)
     router.flow(melding.FLOW, melding.on_input)
     router.button(impact.PREFIX, impact.on_button)
     router.button(activities.PREFIX, activities.on_button)
@@ -144,6 +156,12 @@ class BuurtBot:
             "invitations",
             first=timedelta(seconds=20),
         )
+        scheduler.every(
+            timedelta(minutes=5),
+            lambda: chatter.expire_questions(services, messenger),
+            "expire-questions",
+            first=timedelta(seconds=15),
+        )
         schedule_summaries(services, scheduler, messenger)
 
     async def invitations_now(self, messenger: Messenger) -> dict[str, int]:
@@ -167,11 +185,27 @@ class BuurtBot:
         await self.services.db.close()
 
 
-async def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> BuurtBot:
+def load_analyzer(settings: Settings) -> Analyzer:
+    """The Dutch message classifier; trained first when it is missing or stale (under a minute)."""
+    from nlp.analyzer import Analyzer
+    from nlp.training import ensure_model
+
+    return Analyzer.load(ensure_model(settings.model_dir))
+
+
+async def build(
+    settings: Settings,
+    clock: Callable[[], datetime] = utc_now,
+    analyzer: Analyzer | None = None,
+) -> BuurtBot:
+    """Everything, once. ``analyzer`` lets tests share one loaded model between bots."""
+    analyzer = analyzer or load_analyzer(settings)
     db = await Database.open(settings.db)
     members = MemberRepository(db)
     i18n = I18n(settings.language)
     figures = TrendRepository(db)
+    chat_signals = ChatSignalRepository(db)
+    thresholds = Thresholds(settings.classify_log_threshold, settings.classify_ask_threshold)
     services = Services(
         settings=settings,
         db=db,
@@ -188,6 +222,8 @@ async def build(settings: Settings, clock: Callable[[], datetime] = utc_now) -> 
         charts=Charts(),
         i18n=i18n,
         impact=ImpactStore(db),
+        chat_signals=chat_signals,
+        understanding=ChatUnderstanding(analyzer, chat_signals, thresholds),
         clock=clock,
     )
     services.summaries.add_section("impact", impact.summary_section(services), order=45)

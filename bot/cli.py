@@ -10,11 +10,15 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import activity_cli
 from bot.app import BuurtBot, build
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from storage.chat_signals import Correction
 
 log = logging.getLogger("buurtbot")
 
@@ -66,7 +70,7 @@ async def _serve_telegram(settings: Settings, buurtbot: BuurtBot) -> None:
     await serve(settings, buurtbot, stop)
 
 
-async def _corrections(settings: Settings) -> list[object]:
+async def _corrections(settings: Settings) -> list[Correction]:
     """Coordinators' corrections stored in the database (none when there is no database)."""
     if not settings.db.exists():
         return []

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.summaries import Summaries
     from bot.trends import Trends
+    from bot.understanding import ChatUnderstanding
+    from storage.chat_signals import ChatSignalRepository
     from storage.conversations import ConversationRepository
     from storage.db import Database
     from storage.groups import GroupRepository
@@ -63,6 +65,8 @@ class Services:
     trends: Trends  # /trend figures (issue 4)
     summaries: Summaries  # weekly summary: composition, schedule, sent-ledger (issue 4)
     charts: Charts  # chart images, matplotlib loaded on first use (issue 4)
+    chat_signals: ChatSignalRepository
+    understanding: ChatUnderstanding
     i18n: I18n
     impact: ImpactStore  # impact levels, activities, invitations, ideas (issue 5)
     clock: Callable[[], datetime] = utc_now

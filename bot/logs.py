@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import logging
+import sys
+from typing import Any, TextIO
 
 from bot.settings import Settings
+
+
+class _CurrentStderr(logging.StreamHandler[TextIO]):
+    """Writes to whatever ``sys.stderr`` is when a record is emitted, not when it was created
+    (the process may swap it, as test runners and daemon wrappers do)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        return None
 
 
 class RedactSecrets(logging.Filter):
@@ -37,7 +52,7 @@ def configure_logging(settings: Settings) -> None:
         secrets.append(settings.telegram_token.get_secret_value())
     if settings.webhook_secret:
         secrets.append(settings.webhook_secret.get_secret_value())
-    handler = logging.StreamHandler()
+    handler = _CurrentStderr()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()

@@ -106,3 +106,38 @@ def test_terminal_chat_from_piped_input(tmp_path: Path) -> None:
     assert "── in Buurtpreventie Demo-wijk · groep ──" in out, "the post appears in the group"
     assert "Melding: Overlast · Afval en dumping" in out and "Molenlaan 4" in out
     assert "Dank je! Je melding (nr. 1)" in out
+
+
+def test_terminal_chat_shows_recognised_signals(tmp_path: Path, model_dir: Path) -> None:
+    script = "\n".join(
+        [
+            "Vannacht is mijn fiets gestolen bij het station, zwarte Gazelle",
+            "Goedemorgen allemaal, lekker weertje",
+            ":coordinator",
+            ":reageer 10001 /correctie overlast",
+            ":lid",
+            ":bewerk 10001 laat maar, foutje, sorry",
+            ":stop",
+        ]
+    )
+    env = {
+        "BUURTBOT_DB": str(tmp_path / "chat.sqlite3"),
+        "BUURTBOT_MODEL_DIR": str(model_dir),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        input=script,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "(buurtbot reageert met ✍ op bericht 10001)" in result.stdout
+    assert not any("10002" in line for line in lines), "chit-chat is left alone"
+    assert "Gecorrigeerd: Overlast" in result.stdout
+    assert "(buurtbot haalt zijn reactie weg op bericht 10001)" in result.stdout

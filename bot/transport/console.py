@@ -147,6 +147,9 @@ HELP = """Terminal-chat van buurtbot. Je zit in de demo-groep als lid Anna.
   :groep            naar de groepschat          :prive        naar je privégesprek met buurtbot
   :lid              doe je voor als lid Anna    :coordinator  doe je voor als coördinator Cor
   :locatie LAT LON  deel een locatie            :foto [tekst] stuur een foto (met bijschrift)
+  :reageer [NR] tekst  antwoord op bericht NR (zonder NR: het laatste van een ander),
+                    bijv. ':reageer /correctie overlast geluid' als coördinator
+  :bewerk [NR] tekst   bewerk je bericht NR (zonder NR: je laatste)
   :samenvatting     het weekoverzicht van de demo-groep nu meteen
   :uitnodigingen    verstuur nu wat klaarstaat: uitnodigingen, herinneringen, schouw-checklists
   :help             deze uitleg                 :stop         afsluiten
@@ -162,6 +165,8 @@ class ConsoleChat:
     as_member: str = "lid"
     in_group: bool = True
     _ids: int = 10_000
+    # What members typed, by message number: (chat, sender, text), for replies and edits.
+    _said: dict[str, tuple[str, Sender, str]] = field(default_factory=dict)
 
     @property
     def sender(self) -> Sender:
@@ -183,6 +188,8 @@ class ConsoleChat:
     async def _deliver(self, kind: Kind, **fields: object) -> None:
         self._ids += 1
         fields.setdefault("message_id", str(self._ids))
+        if kind in (Kind.TEXT, Kind.COMMAND):
+            self._said[str(fields["message_id"])] = (self.chat.id, self.sender, str(fields["text"]))
         incoming = Incoming(
             kind=kind,
             chat=self.chat,
@@ -260,6 +267,46 @@ class ConsoleChat:
             return
         await send_now(services, self.messenger, group)
 
+    def _pick(self, rest: str, *, own: bool) -> tuple[str, str] | None:
+        """(message number, remaining text) from ':reageer 10003 tekst' or ':reageer tekst'."""
+        head, _, tail = rest.strip().partition(" ")
+        if head.isdigit() and head in self._said:
+            return head, tail
+        candidates = [
+            number
+            for number, (chat_id, sender, _) in self._said.items()
+            if chat_id == self.chat.id and (sender.id == self.sender.id) == own
+        ]
+        return (candidates[-1], rest.strip()) if candidates else None
+
+    async def _reply(self, rest: str) -> None:
+        picked = self._pick(rest, own=False)
+        if picked is None or not picked[1]:
+            self.messenger.out.write("  gebruik: :reageer [bericht-nr] tekst\n")
+            return
+        number, text = picked
+        _, sender, original = self._said[number]
+        reply = {
+            "reply_to_message_id": number,
+            "reply_to_sender": sender,
+            "reply_to_text": original,
+        }
+        if text.startswith("/"):
+            head, _, args = text[1:].partition(" ")
+            await self._deliver(Kind.COMMAND, command=head.lower(), args=args, text=text, **reply)
+        else:
+            await self._deliver(Kind.TEXT, text=text, **reply)
+
+    async def _edit(self, rest: str) -> None:
+        picked = self._pick(rest, own=True)
+        if picked is None or not picked[1]:
+            self.messenger.out.write("  gebruik: :bewerk [bericht-nr] nieuwe tekst\n")
+            return
+        number, text = picked
+        chat_id, sender, _ = self._said[number]
+        self._said[number] = (chat_id, sender, text)
+        await self._deliver(Kind.EDITED, text=text, message_id=number)
+
     async def _instruction(self, text: str) -> bool:
         word, _, rest = text.partition(" ")
         word = word.lower()
@@ -284,6 +331,12 @@ class ConsoleChat:
             return True
         elif word == "foto":
             await self._deliver(Kind.PHOTO, photo_ref=f"console-foto-{self._ids}", text=rest)
+            return True
+        elif word in ("reageer", "antwoord"):
+            await self._reply(rest)
+            return True
+        elif word in ("bewerk", "wijzig"):
+            await self._edit(rest)
             return True
         elif word in ("samenvatting", "weekoverzicht"):
             await self._summary_now()

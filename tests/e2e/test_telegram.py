@@ -260,6 +260,7 @@ async def test_token_never_reaches_the_logs(
     redact = RedactSecrets([TOKEN])
     caplog.handler.addFilter(redact)
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # request URLs, which carry the token
     try:
         api = telegram.api
         _, anna, _ = await setup_group(telegram)
@@ -274,3 +275,32 @@ async def test_token_never_reaches_the_logs(
     assert "/bot[redacted]/" in caplog.text, "URLs with the token were logged, and redacted"
     assert "something odd" in caplog.text.lower(), "the failure was logged with its context"
     assert TOKEN not in caplog.text
+
+
+async def test_group_chatter_is_recognised_quietly(telegram: Telegram) -> None:
+    api = telegram.api
+    _, anna, cor = await setup_group(telegram)
+    calls_before = len(api.calls)
+    api.say(GROUP_ID, anna, "Goedemorgen buren, lekker zonnetje vandaag!")
+    theft = api.say(
+        GROUP_ID, anna, "Vannacht is mijn fiets gestolen bij het station, zwarte Gazelle"
+    )
+    reaction = await api.wait_for(lambda: api.calls_to("setMessageReaction"))
+    assert reaction[0]["message_id"] == theft["message_id"]
+    assert reaction[0]["reaction"] == [{"type": "emoji", "emoji": "✍"}]
+    sent = [name for name, _ in api.calls[calls_before:] if name.startswith("send")]
+    assert sent == [], "no reply for chit-chat, only a reaction for the signal"
+
+    api.edit(theft, "Laat maar, hij stond bij de buren, foutje!")
+    await api.wait_for(lambda: len(api.calls_to("setMessageReaction")) == 2)
+    assert api.calls_to("setMessageReaction")[-1].get("reaction") in (None, [])
+    signal = await telegram.bot.services.signals.get(1)
+    assert signal is not None and signal.status == "ingetrokken"
+
+    urgent = api.say(GROUP_ID, cor, "HELP er wordt nu ingebroken bij nummer 12, ze zijn binnen!!")
+    saar = await api.next_message(GROUP_ID, "Bel eerst 112")
+    call = next(c for c in api.calls_to("sendMessage") if "Bel eerst 112" in c["text"])
+    assert call["reply_parameters"]["message_id"] == urgent["message_id"]
+    api.press_label(anna, saar, "112")
+    edited = await api.next_message(GROUP_ID, "112 is gebeld</b> door Anna")
+    assert edited["message_id"] == saar["message_id"]

@@ -319,6 +319,12 @@ class FakeBotAPI:
         self._push(message=message)
         return message
 
+    def edit(self, message: Json, text: str) -> Json:
+        """The author edits one of their messages."""
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        self._push(edited_message=edited)
+        return edited
+
     def send_location(self, chat_id: int, user: Json, latitude: float, longitude: float) -> Json:
         message = {
             "message_id": next(self._message_ids),

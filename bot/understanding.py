@@ -1,0 +1,353 @@
+"""Signals in ordinary group chat: classify, log quietly, merge follow-ups, learn from fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from bot.models import CATEGORIES, Group, Signal, SignalDraft, Source, Status, is_subcategory
+from nlp.taxonomy import NO_SIGNAL
+from storage.chat_signals import ChatSignalRepository
+
+if TYPE_CHECKING:  # the spaCy pipeline is loaded by the composition root, not on import
+    from nlp.analyzer import Analysis, Analyzer
+
+# Follow-up messages of one sender within this window belong to the same incident.
+MERGE_WINDOW = timedelta(minutes=15)
+# Subcategories that describe who or what was seen rather than what happened.
+DESCRIPTIVE = frozenset({"verdachte_persoon", "verdacht_voertuig"})
+# A question or 112 prompt about an old message (a restart, a late edit) helps nobody.
+STALE_AFTER = timedelta(minutes=15)
+
+
+class Outcome(StrEnum):
+    IGNORED = "ignored"  # chit-chat, or too unsure and the group was asked recently
+    LOGGED = "logged"  # a new signal
+    MERGED = "merged"  # added to the sender's recent signal
+    ASK = "ask"  # unsure: ask the sender once
+    UPDATED = "updated"  # an edited message changed its signal
+    WITHDRAWN = "withdrawn"  # an edit turned the only message into chit-chat
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Confidence needed to log a signal, and to ask about one."""
+
+    log: float = 0.7
+    ask: float = 0.45
+
+
+@dataclass
+class Result:
+    outcome: Outcome
+    analysis: Analysis
+    signal: Signal | None = None
+    became_urgent: bool = False  # show the SAAR prompt now
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _entities(analysis: Analysis) -> dict[str, Any]:
+    entities: dict[str, Any] = analysis.to_dict().get("entities", {})
+    return entities
+
+
+def _has_facts(entities: dict[str, Any]) -> bool:
+    """A follow-up like "richting park" or "kenteken XK-12" carries facts even when unsure."""
+    return any(entities.get(key) for key in ("locations", "plates", "signalement"))
+
+
+def _first_place(entities: dict[str, Any]) -> tuple[str | None, str | None]:
+    for location in entities.get("locations", []):
+        return location.get("text"), location.get("street") or location.get("cross_street")
+    return None, None
+
+
+def _first_time(entities: dict[str, Any], fallback: datetime) -> datetime:
+    for mention in entities.get("times", []):
+        try:
+            moment = datetime.fromisoformat(mention["value"])
+        except (KeyError, ValueError):
+            continue
+        # A mention in the future ("morgen om 8 uur") is not when it happened.
+        if moment <= fallback + timedelta(minutes=5):
+            return moment
+    return fallback
+
+
+def _merge_entities(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    merged = {key: list(old.get(key, [])) for key in ("locations", "plates", "times")}
+    for key, items in merged.items():
+        for item in new.get(key, []):
+            if item not in items:
+                items.append(item)
+    signalement = dict(old.get("signalement", {}))
+    for key, value in new.get("signalement", {}).items():
+        signalement.setdefault(key, value)
+    return {**merged, "signalement": signalement}
+
+
+class ChatUnderstanding:
+    """The messenger-neutral logic behind quiet logging of chat signals."""
+
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        repo: ChatSignalRepository,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.analyzer = analyzer
+        self.repo = repo
+        self.thresholds = thresholds or Thresholds()
+
+    def decide(self, analysis: Analysis) -> Outcome:
+        if analysis.category == NO_SIGNAL:
+            return Outcome.IGNORED
+        if analysis.confidence >= self.thresholds.log:
+            return Outcome.LOGGED
+        if analysis.confidence >= self.thresholds.ask:
+            return Outcome.ASK
+        return Outcome.IGNORED
+
+    async def on_message(
+        self,
+        group: Group,
+        sender_id: int,
+        message_id: str,
+        text: str,
+        sent_at: datetime,
+        now: datetime,
+    ) -> Result:
+        analysis = self.analyzer.analyze(text, sent_at)
+        entities = _entities(analysis)
+        decision = self.decide(analysis)
+        recent = await self.repo.latest_of_sender(group.id, sender_id, sent_at - MERGE_WINDOW)
+        if recent is not None and self._same_incident(recent, analysis, decision, entities):
+            return await self._merge(
+                recent, analysis, entities, message_id, sender_id, sent_at, text, now
+            )
+        if decision is Outcome.LOGGED:
+            signal = await self.log(group, sender_id, message_id, text, sent_at, now, analysis)
+            fresh = now - sent_at < STALE_AFTER
+            return Result(Outcome.LOGGED, analysis, signal, became_urgent=analysis.urgent and fresh)
+        if decision is Outcome.ASK and now - sent_at < STALE_AFTER:
+            return Result(Outcome.ASK, analysis)
+        return Result(Outcome.IGNORED, analysis)
+
+    def _same_incident(
+        self, recent: Signal, analysis: Analysis, decision: Outcome, entities: dict[str, Any]
+    ) -> bool:
+        """A follow-up adds to the sender's last signal; another incident starts its own."""
+        if decision is Outcome.LOGGED:
+            # "fiets gestolen" then "nu wordt er ingebroken": same category, other incident.
+            # A description of the person or vehicle involved is part of the incident.
+            return analysis.category == recent.category and (
+                analysis.subcategory == recent.subcategory or analysis.subcategory in DESCRIPTIVE
+            )
+        return _has_facts(entities) or (
+            analysis.category == recent.category and decision is Outcome.ASK
+        )
+
+    async def log(
+        self,
+        group: Group,
+        sender_id: int | None,
+        message_id: str,
+        text: str,
+        sent_at: datetime,
+        now: datetime,
+        analysis: Analysis,
+        *,
+        category: str | None = None,
+        subcategory: str | None = None,
+    ) -> Signal:
+        """Store a chat message as a new signal (with the classifier's or a person's label)."""
+        entities = _entities(analysis)
+        place, street = _first_place(entities)
+        category = category or analysis.category
+        if subcategory is None and category == analysis.category:
+            subcategory = analysis.subcategory
+        return await self.repo.create(
+            SignalDraft(
+                group_id=group.id,
+                reporter_id=sender_id,
+                category=category,
+                subcategory=subcategory,
+                urgent=analysis.urgent and category == analysis.category,
+                source=Source.CHAT,
+                occurred_at=_first_time(entities, sent_at),
+                reported_at=now,
+                street=street,
+                description=text,
+                location_text=place,
+                confidence=round(analysis.confidence, 4),
+                chat_message_id=message_id,
+                details=entities,
+            ),
+            message_id,
+            sent_at,
+            text,
+        )
+
+    async def _merge(
+        self,
+        signal: Signal,
+        analysis: Analysis,
+        entities: dict[str, Any],
+        message_id: str,
+        sender_id: int,
+        sent_at: datetime,
+        text: str,
+        now: datetime,
+    ) -> Result:
+        await self.repo.attach(signal, message_id, sender_id, sent_at, text)
+        fields = await self._content(signal, _merge_entities(signal.details, entities))
+        became_urgent = analysis.urgent and not signal.urgent and now - sent_at < STALE_AFTER
+        if became_urgent:
+            fields["urgent"] = True
+        updated = await self.repo.update(
+            signal.id,
+            fields,
+            event="merged",
+            at=now,
+            actor_id=sender_id,
+            data={"message_id": message_id},
+        )
+        return Result(Outcome.MERGED, analysis, updated, became_urgent=became_urgent)
+
+    async def _content(self, signal: Signal, entities: dict[str, Any]) -> dict[str, Any]:
+        """Description, place and details recomposed from the signal's messages."""
+        messages = await self.repo.messages(signal.id)
+        place, street = _first_place(entities)
+        return {
+            "description": "\n".join(m.text for m in messages if m.text) or signal.description,
+            "details": entities,
+            "location_text": place or signal.location_text,
+            "street": street or signal.street,
+        }
+
+    async def on_edit(
+        self,
+        group: Group,
+        sender_id: int,
+        message_id: str,
+        text: str,
+        sent_at: datetime,
+        now: datetime,
+    ) -> Result:
+        """An edited message updates its signal; an unknown one is treated as new."""
+        signal = await self.repo.by_message(group.id, message_id)
+        if signal is None or signal.source is not Source.CHAT:
+            return await self.on_message(group, sender_id, message_id, text, sent_at, now)
+        analysis = self.analyzer.analyze(text, sent_at)
+        await self.repo.attach(signal, message_id, sender_id, sent_at, text)
+        messages = await self.repo.messages(signal.id)
+        entities = _entities(analysis)
+        if len(messages) == 1:
+            if self.decide(analysis) is not Outcome.LOGGED:
+                withdrawn = await self.repo.update(
+                    signal.id,
+                    {"status": Status.INGETROKKEN.value},
+                    event="withdrawn",
+                    at=now,
+                    actor_id=sender_id,
+                    data={"reason": "edited"},
+                )
+                return Result(Outcome.WITHDRAWN, analysis, withdrawn)
+            fields = await self._content(signal, entities)
+            fields.update(
+                category=analysis.category,
+                subcategory=analysis.subcategory,
+                confidence=round(analysis.confidence, 4),
+                occurred_at=_first_time(entities, sent_at),
+            )
+        else:
+            fields = await self._content(signal, _merge_entities(signal.details, entities))
+        updated = await self.repo.update(
+            signal.id,
+            fields,
+            event="edited",
+            at=now,
+            actor_id=sender_id,
+            data={"message_id": message_id},
+        )
+        return Result(Outcome.UPDATED, analysis, updated)
+
+    async def correct(
+        self,
+        signal: Signal,
+        category: str,
+        subcategory: str | None,
+        actor_id: int | None,
+        now: datetime,
+    ) -> Signal:
+        """A coordinator's correction: stored for training, and applied to the signal."""
+        if subcategory is not None and not is_subcategory(category, subcategory):
+            raise ValueError(f"{subcategory!r} is not a subcategory of {category!r}")
+        messages = await self.repo.messages(signal.id)
+        text = "\n".join(m.text for m in messages if m.text) or signal.description
+        await self.repo.add_correction(
+            signal_id=signal.id,
+            group_id=signal.group_id,
+            text=text,
+            predicted=signal.category,
+            category=category,
+            subcategory=subcategory,
+            corrected_by=actor_id,
+            at=now,
+        )
+        data = {"from": signal.category, "to": category, "subcategory": subcategory}
+        if category == NO_SIGNAL:
+            return await self.repo.update(
+                signal.id,
+                {"status": Status.INGETROKKEN.value},
+                event="corrected",
+                at=now,
+                actor_id=actor_id,
+                data=data,
+            )
+        fields: dict[str, Any] = {"category": category, "subcategory": subcategory or "overig"}
+        if signal.status is Status.INGETROKKEN:
+            fields["status"] = Status.OPEN.value
+        return await self.repo.update(
+            signal.id, fields, event="corrected", at=now, actor_id=actor_id, data=data
+        )
+
+    async def correct_unlogged(
+        self,
+        group: Group,
+        sender_id: int | None,
+        message_id: str,
+        text: str,
+        sent_at: datetime,
+        category: str,
+        subcategory: str | None,
+        actor_id: int | None,
+        now: datetime,
+    ) -> Signal | None:
+        """A message the classifier passed over is a signal after all (or confirmed not)."""
+        analysis = self.analyzer.analyze(text, sent_at)
+        await self.repo.add_correction(
+            signal_id=None,
+            group_id=group.id,
+            text=text,
+            predicted=analysis.category,
+            category=category,
+            subcategory=subcategory,
+            corrected_by=actor_id,
+            at=now,
+        )
+        if category not in CATEGORIES:
+            return None
+        return await self.log(
+            group,
+            sender_id,
+            message_id,
+            text,
+            sent_at,
+            now,
+            analysis,
+            category=category,
+            subcategory=subcategory or "overig",
+        )

@@ -1,0 +1,67 @@
+"""The Telegram update processor: many chats at once, each chat strictly in order."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+from telegram import Chat, Message, Update, User
+
+from bot.transport.telegram import ChatOrderedProcessor
+
+
+def _update(update_id: int, chat_id: int) -> Update:
+    chat = Chat(chat_id, "group")
+    user = User(1, "Anna", False)
+    return Update(update_id, message=Message(update_id, None, chat, from_user=user, text="x"))  # type: ignore[arg-type]
+
+
+async def test_one_chat_in_order_many_chats_at_once() -> None:
+    processor = ChatOrderedProcessor(max_concurrent_updates=8)
+    done: dict[int, list[int]] = {1: [], 2: [], 3: []}
+    running = 0
+    most_at_once = 0
+    rng = random.Random(7)
+
+    async def work(chat_id: int, update_id: int) -> None:
+        nonlocal running, most_at_once
+        running += 1
+        most_at_once = max(most_at_once, running)
+        await asyncio.sleep(rng.random() / 200)
+        done[chat_id].append(update_id)
+        running -= 1
+
+    async with processor:
+        tasks = []
+        for update_id in range(60):
+            chat_id = 1 + update_id % 3
+            update = _update(update_id, chat_id)
+            tasks.append(
+                asyncio.create_task(processor.process_update(update, work(chat_id, update_id)))
+            )
+        await asyncio.gather(*tasks)
+
+    for chat_id, order in done.items():
+        assert order == sorted(order), f"chat {chat_id} handled out of order"
+        assert len(order) == 20
+    assert 1 < most_at_once <= 3, "chats run concurrently, one update per chat at a time"
+    assert processor._chats == {}, "no lock is kept for idle chats"
+
+
+async def test_concurrency_is_bounded() -> None:
+    processor = ChatOrderedProcessor(max_concurrent_updates=4)
+    running = 0
+    most_at_once = 0
+
+    async def work() -> None:
+        nonlocal running, most_at_once
+        running += 1
+        most_at_once = max(most_at_once, running)
+        await asyncio.sleep(0.005)
+        running -= 1
+
+    async with processor:
+        await asyncio.gather(
+            *(processor.process_update(_update(i, 100 + i), work()) for i in range(40))
+        )
+    assert most_at_once == 4

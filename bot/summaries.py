@@ -268,6 +268,11 @@ class Summaries:
         """Remember where the summary job runs (done once at start by ``bot.app``)."""
         self._scheduler, self._job = scheduler, job
 
+    @property
+    def job(self) -> Job | None:
+        """The attached job: running it sends what is due now, as the schedule would."""
+        return self._job
+
     async def next_run(self, after: datetime) -> datetime | None:
         slots = await self.repository.slots()
         return min((next_moment(slot, after, self.tz) for slot in slots), default=None)
@@ -294,7 +299,8 @@ class Summaries:
 @dataclass
 class RunReport:
     sent: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)  # may be retried
+    failed: list[int] = field(default_factory=list)
+    retry: bool = False  # some failed group has attempts left
     unreachable: list[int] = field(default_factory=list)  # bot removed, chat gone
     skipped: list[int] = field(default_factory=list)  # claimed by a run already busy with it
 
@@ -359,8 +365,9 @@ async def _send_one(
         sent = await deliver(services, messenger, group.chat_id, Message(text=text))
     except Exception:
         log.exception("weekly summary for group %s (%s) could not be sent", group.id, week)
-        await repository.mark_failed(group.id, week, boot)
+        attempts = await repository.mark_failed(group.id, week, boot)
         report.failed.append(group.id)
+        report.retry = report.retry or attempts < MAX_ATTEMPTS
         return
     if sent.message_id is None:
         # deliver() found the chat gone and deactivated the group.
@@ -376,7 +383,7 @@ async def run_scheduled(services: Services, messenger: Messenger) -> RunReport:
     summaries = services.summaries
     try:
         report = await send_due(services, messenger, services.now())
-        if report.failed:
+        if report.retry:
             summaries.retry_later()
         return report
     finally:

@@ -111,14 +111,21 @@ class SummaryRepository:
                 (to_epoch(now), message_id, group_id, week, boot),
             )
 
-    async def mark_failed(self, group_id: int, week: str, boot: str) -> None:
-        """Release the claim after a failed send, so a later run may try again."""
+    async def mark_failed(self, group_id: int, week: str, boot: str) -> int:
+        """Release the claim after a failed send, so a later run may try again; returns how
+        many attempts have been made."""
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE summaries_sent SET state = 'failed'"
                 " WHERE group_id = ? AND week = ? AND boot = ? AND state = 'claimed'",
                 (group_id, week, boot),
             )
+            async with conn.execute(
+                "SELECT attempts FROM summaries_sent WHERE group_id = ? AND week = ?",
+                (group_id, week),
+            ) as cur:
+                row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def ledger(self, group_id: int) -> list[tuple[str, str, int]]:
         """(week, state, attempts) of the group, oldest first."""

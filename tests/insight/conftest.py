@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.app import BuurtBot
-from bot.chat import ChatMigrated, Reply, Sent
+from bot.chat import ChatMigrated, Message, Reply, Sent
 from bot.jobs import Job
 from bot.models import Group, Signal, SignalDraft, Source, Status
 from tests.harness import GROUP, Chats, Clock, RecordingMessenger
@@ -52,17 +52,36 @@ class FakeScheduler:
 
 @dataclass
 class TroubledMessenger(RecordingMessenger):
-    """A RecordingMessenger whose chats can also have migrated or fail outright."""
+    """A RecordingMessenger whose chats can also have migrated or fail outright, and which
+    notes the clock time of every message."""
 
+    clock: Clock | None = None
     migrated: dict[str, str] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
+    times: list[tuple[datetime, str, str]] = field(default_factory=list)
 
     async def send(self, chat_id: str, reply: Reply, *, button_id: str = "") -> Sent:
         if chat_id in self.migrated:
             raise ChatMigrated(chat_id, self.migrated[chat_id])
         if chat_id in self.broken:
             raise RuntimeError(f"network trouble for {chat_id}")
-        return await super().send(chat_id, reply, button_id=button_id)
+        sent = await super().send(chat_id, reply, button_id=button_id)
+        if isinstance(reply, Message) and self.clock is not None:
+            self.times.append((self.clock.now, chat_id, reply.text))
+        return sent
+
+    def summaries(self, chat_id: str = GROUP.id) -> list[tuple[datetime, str]]:
+        """(time, text) of the weekly summaries posted in the chat."""
+        return [
+            (when, text)
+            for when, chat, text in self.times
+            if chat == chat_id and text.startswith(("📰 <b>Weekoverzicht", "📰 <b>Weekly summary"))
+        ]
+
+
+@pytest.fixture
+def messenger(clock: Clock) -> TroubledMessenger:
+    return TroubledMessenger(clock=clock)
 
 
 @pytest.fixture

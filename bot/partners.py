@@ -24,6 +24,7 @@ _LENGTH = 12
 _CODE = re.compile(rf"^[{_ALPHABET}]{{{_LENGTH}}}$")
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
+_TRACKED_USERS = 10_000
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class Partners:
         )
         if result.outcome in (Redeemed.UNKNOWN, Redeemed.EXPIRED):
             self._failures.setdefault(user_id, deque()).append(now)
+            if len(self._failures) > _TRACKED_USERS:
+                # Forget users whose last wrong code is older than the window.
+                for stale in [u for u, f in self._failures.items() if now - f[-1] > FAILURE_WINDOW]:
+                    del self._failures[stale]
         return result
 
     async def of_group(self, group_id: int) -> list[Partner]:

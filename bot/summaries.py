@@ -13,7 +13,8 @@ Schedule
     moment of a week is computed from the local date and time, so daylight-saving changes never
     move it; the week it belongs to (ISO week of that local date) is the ledger key, so it is
     never sent twice. One job (``weekly-summaries``) is scheduled at the next moment any group
-    is due; a catch-up run at start sends what was due within ``GRACE`` while the bot was down.
+    is due; a catch-up run at start sends what was due within ``GRACE`` while the bot was down,
+    and an hourly sweep does the same in case a run was lost (a suspended process).
 
 Exactly once
     Before sending, a run claims (group, week) in ``summaries_sent``; after sending it marks the
@@ -59,6 +60,7 @@ JOB, CATCH_UP_JOB, RETRY_JOB = (
     "weekly-summaries-catch-up",
     "weekly-summaries-retry",
 )
+SWEEP_JOB, SWEEP_EVERY = "weekly-summaries-sweep", timedelta(hours=1)
 WAITING_WINDOW = timedelta(days=28)  # "still waiting for follow-up": signals of the last 4 weeks
 PARTNER_WINDOW = timedelta(days=90)  # "with a partner": passed on in the last 90 days
 
@@ -391,10 +393,13 @@ async def run_scheduled(services: Services, messenger: Messenger) -> RunReport:
 
 
 def schedule_summaries(services: Services, scheduler: Scheduler, messenger: Messenger) -> None:
-    """At start: a catch-up run right away, which also plans the regular job."""
+    """At start: a catch-up run right away, which also plans the regular job; and an hourly
+    sweep of the same run, so a job lost while the process was suspended, or a group that
+    came back with its own moment, is picked up (the ledger keeps it to once a week)."""
     job = lambda: run_scheduled(services, messenger)  # noqa: E731
     services.summaries.attach(scheduler, job)
     scheduler.at(services.now() + timedelta(seconds=5), job, CATCH_UP_JOB)
+    scheduler.every(SWEEP_EVERY, job, SWEEP_JOB, first=timedelta(minutes=10))
 
 
 async def send_now(

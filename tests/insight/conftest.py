@@ -21,10 +21,12 @@ class FakeScheduler:
     clock: Clock
     pending: dict[str, tuple[datetime, Job]] = field(default_factory=dict)
     repeating: dict[str, timedelta] = field(default_factory=dict)
+    repeating_jobs: dict[str, Job] = field(default_factory=dict)
     ran: list[tuple[str, datetime]] = field(default_factory=list)
 
     def every(self, interval: timedelta, job: Job, name: str, first: timedelta) -> None:
         self.repeating[name] = interval
+        self.repeating_jobs[name] = job
 
     def at(self, when: datetime, job: Job, name: str) -> None:
         self.pending[name] = (when, job)

@@ -20,6 +20,7 @@ from bot.summaries import (
     JOB,
     MAX_ATTEMPTS,
     RETRY_JOB,
+    SWEEP_JOB,
     SummaryWeek,
     last_moment,
     moment_in_week,
@@ -94,6 +95,7 @@ async def started(chats: Chats, scheduler: FakeScheduler, *, at: datetime) -> Gr
     group = await setup_group(chats)
     chats.bot.schedule(scheduler, chats.messenger)
     assert scheduler.when(CATCH_UP_JOB) == at + timedelta(seconds=5)
+    assert scheduler.repeating[SWEEP_JOB] == timedelta(hours=1)
     return group
 
 
@@ -194,6 +196,24 @@ async def test_a_running_claim_is_not_taken_by_the_same_process(
     assert await summaries.repository.claim(group.id, week, summaries.boot, chats.clock.now, 3)
     report = await send_due(chats.bot.services, messenger, chats.clock.now)
     assert report.skipped == [group.id] and messenger.summaries() == []
+
+
+async def test_the_hourly_sweep_sends_what_a_lost_job_missed(
+    chats: Chats, scheduler: FakeScheduler, messenger: TroubledMessenger
+) -> None:
+    await started(chats, scheduler, at=utc(2026, 11, 22, 12, 0))
+    await scheduler.run_until(utc(2026, 11, 22, 17, 0))
+    assert scheduler.when(JOB) == utc(2026, 11, 22, 18, 0)
+    scheduler.cancel(JOB)  # e.g. the process was suspended past the job's misfire grace
+    chats.clock.now = utc(2026, 11, 22, 18, 40)
+    sweep = scheduler.repeating_jobs[SWEEP_JOB]
+    await sweep()
+    [(when, _)] = messenger.summaries()
+    assert when == utc(2026, 11, 22, 18, 40)
+    assert scheduler.when(JOB) == utc(2026, 11, 29, 18, 0), "planned again"
+    chats.clock.now = utc(2026, 11, 22, 19, 40)
+    await sweep()
+    assert len(messenger.summaries()) == 1
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.chat import Message, Messenger, Sent
+from bot.context import deliver
 from bot.formatting import category_label, clock, short_date, subcategory_label
 from bot.i18n import I18n, Safe, Translator
 from bot.insight_models import SummarySettings, WeekFigures
@@ -357,8 +358,6 @@ async def _send_one(
     text: str,
     report: RunReport,
 ) -> None:
-    from bot.context import deliver
-
     repository, boot = services.summaries.repository, services.summaries.boot
     if not await repository.claim(group.id, week, boot, services.now(), MAX_ATTEMPTS):
         report.skipped.append(group.id)
@@ -407,8 +406,6 @@ async def send_now(
 ) -> Sent:
     """Compose the summary of the last seven days and send it at once (a demo or preview:
     not recorded in the ledger, so the scheduled one still comes)."""
-    from bot.context import deliver
-
     text = await services.summaries.preview(group, services.now())
     return await deliver(services, messenger, chat_id or group.chat_id, Message(text=text))
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.chat import Edit
+from bot.chat import Chat, ChatKind, Edit
 from bot.insight_models import SummarySettings
 from bot.summaries import JOB
 from tests.harness import ANNA, COR, GROUP, Chats
@@ -139,3 +139,36 @@ async def test_preview_goes_to_the_private_chat_only(
     assert messenger.notices()[-1] == "Hier is een voorbeeld."
     assert len(messenger.summaries(COR.id)) == 1 and messenger.summaries() == []
     assert await chats.bot.services.summaries.repository.ledger(group_id) == []
+
+
+async def test_coordinator_of_two_groups_chooses_for_settings_and_partners(
+    chats: Chats, scheduler: FakeScheduler, messenger: TroubledMessenger
+) -> None:
+    group_id = await ready(chats, scheduler)
+    other = Chat("test", "-100321", ChatKind.GROUP, "Buurtapp Noord")
+    await chats.add_bot(other, by=COR, members=(COR,))
+    await chats.text(COR, "hoi", other)
+    other_id = (await the_group(chats.bot, other.id)).id
+
+    await chats.command(COR, "/instellingen")
+    choice = messenger.last(COR.id)
+    assert [b.data for b in choice.buttons] == [f"set:{other_id}:panel", f"set:{group_id}:panel"]
+    await chats.press(COR, choice, "Noord")
+    assert "Instellingen · Buurtapp Noord" in last_edit(messenger).text
+
+    await chats.command(COR, "/partners")
+    choice = messenger.last(COR.id)
+    assert [b.data for b in choice.buttons] == [f"ptn:l:{other_id}", f"ptn:l:{group_id}"]
+    await chats.press(COR, choice, "Oost")
+    assert "Partners van Buurtpreventie Oost" in messenger.last(COR.id).text
+    await chats.press_data(ANNA, f"ptn:l:{group_id}")
+    assert messenger.notices()[-1].startswith("Sorry")
+
+    await chats.command(COR, "/partnercode gemeente")
+    choice = messenger.last(COR.id)
+    assert [b.data for b in choice.buttons] == [
+        f"ptn:k:{other_id}:gemeente",
+        f"ptn:k:{group_id}:gemeente",
+    ]
+    await chats.press(COR, choice, "Noord")
+    assert "Partnercode voor Buurtapp Noord</b> (gemeente)" in messenger.last(COR.id).text

@@ -239,6 +239,7 @@ class Overview:
     day_parts: dict[str, int]  # DAY_PARTS -> n
     weekdays: list[int]  # Monday first
     followed_up: int
+    waiting: int  # signals of the period without any follow-up yet
 
     @property
     def total(self) -> Change:
@@ -313,17 +314,16 @@ class Trends:
             day_parts=day_parts,
             weekdays=weekdays,
             followed_up=rows.followed,
+            waiting=rows.waiting,
         )
 
-    async def waiting(
-        self, group_id: int, period: Period, limit: int = 10
-    ) -> tuple[int, list[OpenSignal]]:
-        """The period's signals without follow-up (count, newest first), for coordinators."""
+    async def waiting(self, group_id: int, period: Period, limit: int = 10) -> list[OpenSignal]:
+        """The period's newest signals without follow-up (street level), for coordinators."""
         tz = self._tz
-        count, signals = await self._repository.waiting(
+        signals = await self._repository.waiting(
             group_id, to_epoch(period.start(tz)), to_epoch(period.end(tz)), limit
         )
-        return count, [
+        return [
             replace(signal, street=street_level(signal.street) if signal.street else None)
             for signal in signals
         ]

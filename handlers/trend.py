@@ -143,8 +143,9 @@ async def show(
         return
     text = render(t, group, overview, label, view)
     if view is View.COORDINATOR:
-        count, waiting = await services.trends.waiting(group.id, period, WAITING_SHOWN)
-        text = Safe(f"{text}\n\n{render_waiting(t, count, waiting, services.settings.tz)}")
+        waiting = await services.trends.waiting(group.id, period, WAITING_SHOWN)
+        listed = render_waiting(t, overview.waiting, waiting, services.settings.tz)
+        text = Safe(f"{text}\n\n{listed}")
     if view is View.GROUP:
         link = ctx.messenger.deep_link(f"{LINK_PREFIX}{period.token}-{group.code}")
         buttons = ((Button(t("trend.details_button"), url=link),),) if link else ()

@@ -77,6 +77,7 @@ class PeriodRows:
     when: list[tuple[int, int, int]]  # (weekday Monday=0, part of day 0..3, n)
     total: int
     followed: int
+    waiting: int  # open and without feedback
 
 
 class TrendRepository:
@@ -99,63 +100,74 @@ class TrendRepository:
         """Aggregates of ``[start, end)``; counts per category also for ``[previous_start, start)``.
 
         ``local_start`` is the period's first local midnight as wall-clock seconds: week
-        buckets are whole local weeks from there. Five small scans of the covering index:
-        one query grouping by everything at once is slower (it sorts many more groups).
+        buckets are whole local weeks from there. Five small scans of the covering index.
         """
-        base: dict[str, Any] = {"g": group_id, "s": start, "e": end}
+        params: dict[str, Any] = {
+            "g": group_id,
+            "s": start,
+            "e": end,
+            "p": previous_start,
+            "ls": local_start,
+            "wk": _WEEK,
+        }
+        local = _local(segments, params)
         in_period = f"group_id = :g AND occurred_at >= :s AND occurred_at < :e AND {_COUNTED}"
-
-        params = dict(base, p=previous_start, ls=local_start, wk=_WEEK)
-        local = _local(segments, params)
-        weeks = await self._rows(
-            f"SELECT CASE WHEN occurred_at < :s THEN -1 ELSE ({local} - :ls) / :wk END AS bucket,"
-            " category, COUNT(*) FROM signals"
+        open_ = f"status = '{Status.OPEN.value}'"
+        # One statement, so one round trip to the database thread: five small aggregates, each
+        # tagged by its first column. (One GROUP BY over everything at once is slower: it sorts
+        # far more groups.) One feedback lookup per open signal tells both what has follow-up
+        # and what is still waiting.
+        rows = await self._rows(
+            "SELECT 0, CASE WHEN occurred_at < :s THEN -1 ELSE"
+            f" ({local} - :ls) / :wk END, category, COUNT(*), NULL FROM signals"
             f" WHERE group_id = :g AND occurred_at >= :p AND occurred_at < :e AND {_COUNTED}"
-            " GROUP BY bucket, category",
+            " GROUP BY 2, 3"
+            " UNION ALL SELECT 1, category, subcategory, COUNT(*), NULL FROM signals"
+            f" WHERE {in_period} GROUP BY 2, 3"
+            " UNION ALL SELECT 2, street, NULL, COUNT(*), NULL FROM signals"
+            f" WHERE {in_period} AND street IS NOT NULL AND street <> '' GROUP BY 2"
+            f" UNION ALL SELECT 3, (({local} / 86400) + 3) % 7, ({local} % 86400) / 21600,"
+            f" COUNT(*), NULL FROM signals WHERE {in_period} GROUP BY 2, 3"
+            " UNION ALL SELECT 4, COUNT(*),"
+            f" COALESCE(SUM(CASE WHEN status IN ({_quoted(FOLLOW_UP_STATUSES)}) THEN 1 END), 0),"
+            f" COALESCE(SUM(CASE WHEN {open_} THEN 1 END), 0),"
+            f" COALESCE(SUM(CASE WHEN {open_} THEN {_FEEDBACK} END), 0)"
+            f" FROM signals WHERE {in_period}",
             params,
         )
-        subcategories = await self._rows(
-            f"SELECT category, subcategory, COUNT(*) AS n FROM signals WHERE {in_period}"
-            " GROUP BY category, subcategory ORDER BY n DESC, category, subcategory",
-            base,
-        )
-        streets = await self._rows(
-            f"SELECT street, COUNT(*) FROM signals WHERE {in_period}"
-            " AND street IS NOT NULL AND street <> '' GROUP BY street",
-            base,
-        )
-        params = dict(base)
-        local = _local(segments, params)
-        when = await self._rows(
-            f"SELECT (({local} / 86400) + 3) % 7 AS weekday, ({local} % 86400) / 21600 AS part,"
-            f" COUNT(*) FROM signals WHERE {in_period} GROUP BY weekday, part",
-            params,
-        )
-        follow = await self._rows(
-            f"SELECT COUNT(*), COALESCE(SUM({_FOLLOWED}), 0) FROM signals WHERE {in_period}", base
-        )
+        weeks, subcategories, streets, when = [], [], [], []
+        total = beyond_open = still_open = open_with_feedback = 0
+        for tag, a, b, c, d in rows:
+            if tag == 0:
+                weeks.append((int(a), b, int(c)))
+            elif tag == 1:
+                subcategories.append((a, b, int(c)))
+            elif tag == 2:
+                streets.append((a, int(c)))
+            elif tag == 3:
+                when.append((int(a), int(b), int(c)))
+            else:
+                total, beyond_open, still_open, open_with_feedback = int(a), int(b), int(c), int(d)
+        subcategories.sort(key=lambda row: (-row[2], row[0], row[1] or ""))
         return PeriodRows(
-            weeks=[(int(r[0]), r[1], int(r[2])) for r in weeks],
-            subcategories=[(r[0], r[1], int(r[2])) for r in subcategories],
-            streets=[(r[0], int(r[1])) for r in streets],
-            when=[(int(r[0]), int(r[1]), int(r[2])) for r in when],
-            total=int(follow[0][0]),
-            followed=int(follow[0][1]),
+            weeks=weeks,
+            subcategories=subcategories,
+            streets=streets,
+            when=when,
+            total=total,
+            followed=beyond_open + open_with_feedback,
+            waiting=still_open - open_with_feedback,
         )
 
-    async def waiting(
-        self, group_id: int, start: int, end: int, limit: int
-    ) -> tuple[int, list[OpenSignal]]:
-        """Signals of the period without any follow-up: how many, and the newest ``limit``."""
-        params = {"g": group_id, "s": start, "e": end, "n": limit}
-        where = f"group_id = :g AND occurred_at >= :s AND occurred_at < :e AND {_WAITING}"
-        count = await self._rows(f"SELECT COUNT(*) FROM signals WHERE {where}", params)
+    async def waiting(self, group_id: int, start: int, end: int, limit: int) -> list[OpenSignal]:
+        """The newest ``limit`` signals of the period without any follow-up."""
         rows = await self._rows(
             "SELECT id, occurred_at, category, subcategory, street FROM signals"
-            f" WHERE {where} ORDER BY occurred_at DESC, id DESC LIMIT :n",
-            params,
+            " WHERE group_id = :g AND occurred_at >= :s AND occurred_at < :e"
+            f" AND {_WAITING} ORDER BY occurred_at DESC, id DESC LIMIT :n",
+            {"g": group_id, "s": start, "e": end, "n": limit},
         )
-        return int(count[0][0]), [
+        return [
             OpenSignal(
                 id=r[0],
                 occurred_at=from_epoch(r[1]),

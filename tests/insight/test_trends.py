@@ -84,8 +84,8 @@ async def test_withdrawn_signals_never_count_and_chat_signals_do(chats: Chats) -
     overview = await bot.services.trends.overview(group.id, last_weeks(bot))
     assert overview.total.current == 2
     assert overview.subcategories == [("overlast", "geluid", 2)]
-    count, waiting = await bot.services.trends.waiting(group.id, last_weeks(bot))
-    assert count == 2 and len(waiting) == 2
+    waiting = await bot.services.trends.waiting(group.id, last_weeks(bot))
+    assert overview.waiting == 2 and len(waiting) == 2
 
 
 async def test_follow_up_share_is_status_beyond_open_or_partner_feedback(chats: Chats) -> None:
@@ -102,8 +102,9 @@ async def test_follow_up_share_is_status_beyond_open_or_partner_feedback(chats: 
     overview = await bot.services.trends.overview(group.id, last_weeks(bot))
     assert (overview.followed_up, overview.total.current) == (3, 5)
     assert overview.follow_up_share == 0.6
-    count, waiting = await bot.services.trends.waiting(group.id, last_weeks(bot))
-    assert count == 2 and with_feedback.id not in {signal.id for signal in waiting}
+    waiting = await bot.services.trends.waiting(group.id, last_weeks(bot))
+    assert overview.waiting == 2 and with_feedback.id not in {signal.id for signal in waiting}
+    assert len(await bot.services.trends.waiting(group.id, last_weeks(bot), limit=1)) == 1
 
 
 async def test_top_subcategories_and_busiest_streets_without_house_numbers(chats: Chats) -> None:
@@ -117,7 +118,7 @@ async def test_top_subcategories_and_busiest_streets_without_house_numbers(chats
     overview = await bot.services.trends.overview(group.id, last_weeks(bot))
     assert overview.streets == [("Molenlaan", 3), ("Kerkstraat", 2)]
     assert overview.subcategories[0] == ("criminaliteit", "diefstal", 5)
-    _, waiting = await bot.services.trends.waiting(group.id, last_weeks(bot))
+    waiting = await bot.services.trends.waiting(group.id, last_weeks(bot))
     streets = {signal.street for signal in waiting}
     assert streets == {"Molenlaan", "molenlaan", "Kerkstraat", None}, "each as stored, no number"
 

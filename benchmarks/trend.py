@@ -192,9 +192,16 @@ def generate(path: Path) -> None:
     street[rng.random(SIGNALS) < 0.1] = None
     reporter = first_user[group - 1] + (rng.random(SIGNALS) * sizes[group - 1]).astype(np.int64)
     recent = reported > now - 90 * 86400
-    description = np.where(recent, "Verdachte situatie gezien bij de ingang van het park", None)
-    purged = np.where(recent, None, reported + 90 * 86400)
-    confidence = np.where(source == "chat", np.round(0.5 + rng.random(SIGNALS) / 2, 2), None)
+    # Object arrays, so that None becomes NULL in SQLite.
+    text = "Verdachte situatie gezien bij de ingang van het park"
+    description = np.full(SIGNALS, None, dtype=object)
+    description[recent] = text
+    purged = np.full(SIGNALS, None, dtype=object)
+    purged[~recent] = reported[~recent] + 90 * 86400
+    scores = np.round(0.5 + rng.random(SIGNALS) / 2, 2)
+    confidence = np.full(SIGNALS, None, dtype=object)
+    from_chat = source == "chat"
+    confidence[from_chat] = scores[from_chat]
     chunk = 500_000
     for first in range(0, SIGNALS, chunk):
         part = slice(first, first + chunk)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.app import BuurtBot, build
 from bot.settings import Settings
@@ -55,7 +56,7 @@ async def telegram(tmp_path: Path) -> AsyncIterator[Telegram]:
     base = await api.start()
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
-        telegram_token=TOKEN,
+        telegram_token=SecretStr(TOKEN),
         telegram_base_url=base,
         db=tmp_path / "e2e.sqlite3",
     )

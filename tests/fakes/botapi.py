@@ -76,8 +76,8 @@ class FakeBotAPI:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
-        server = site._server
-        assert server is not None
+        server = site._server  # the bound port when 0 was asked
+        assert isinstance(server, asyncio.Server)
         self.port = server.sockets[0].getsockname()[1]
         return f"http://127.0.0.1:{self.port}"
 
@@ -370,7 +370,7 @@ class FakeBotAPI:
         raise AssertionError(f"no button containing {label_part!r} in {message.get('text')!r}")
 
     def membership(self, chat_id: int, by: Json, subject: Json, old: str, new: str) -> Json:
-        member_update = {
+        member_update: Json = {
             "chat": self.chats[chat_id],
             "from": by,
             "date": int(time.time()),

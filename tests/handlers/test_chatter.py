@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.chat import Delete, Edit, Incoming, Kind, Message, Reaction
+from bot.chat import Delete, Edit, Incoming, Kind, Message, Reaction, Sender
 from bot.models import Source, Status
 from bot.understanding import Thresholds
 from handlers.chatter import expire_questions, parse_label
@@ -192,9 +192,8 @@ async def test_unanswered_question_disappears(chats: Chats, messenger: Recording
 async def test_coordinator_corrects_by_reply(chats: Chats, messenger: RecordingMessenger) -> None:
     await chats.add_bot()
     message_id = await chats.text(ANNA, THEFT, GROUP)
-    reply = {"reply_to_message_id": message_id, "reply_to_sender": ANNA, "reply_to_text": THEFT}
 
-    async def correction(sender, args: str) -> None:
+    async def correction(sender: Sender, args: str) -> None:
         await chats.send(
             Incoming(
                 Kind.COMMAND,
@@ -204,7 +203,9 @@ async def test_coordinator_corrects_by_reply(chats: Chats, messenger: RecordingM
                 message_id="c1",
                 command="correctie",
                 args=args,
-                **reply,
+                reply_to_message_id=message_id,
+                reply_to_sender=ANNA,
+                reply_to_text=THEFT,
             )
         )
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app import BuurtBot, build
+from bot.chat import Sender
 from bot.models import Source
 from bot.settings import Settings
 from handlers.melding import sweep_idle
@@ -14,7 +15,7 @@ from tests.harness import ANNA, BOB, COR, GROUP, Chats, Clock, RecordingMessenge
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-async def start_report(chats: Chats, sender=ANNA) -> None:
+async def start_report(chats: Chats, sender: Sender = ANNA) -> None:
     """/melding in the group, then the deep link into the private chat."""
     await chats.add_bot()
     await chats.command(sender, "/melding", GROUP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -47,7 +48,7 @@ async def run_import(settings: Settings, path: Path) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def yaml_rows(*rows: dict[str, object]) -> str:
+def yaml_rows(*rows: Mapping[str, object]) -> str:
     import yaml
 
     return yaml.safe_dump({"activiteiten": list(rows)}, allow_unicode=True)

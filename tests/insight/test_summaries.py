@@ -42,8 +42,10 @@ AMS = ZoneInfo("Europe/Amsterdam")
 SUNDAY = (6, 19 * 60)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def local(moment: datetime) -> datetime:
@@ -120,7 +122,8 @@ async def test_once_a_week_at_seven_pm_across_daylight_saving(
     assert all(local(when).minute == 0 for when, _ in sent)
     assert len({local(when).date() for when, _ in sent}) == weeks
     assert [when for name, when in scheduler.ran if name == JOB] == [w for w, _ in sent]
-    assert scheduler.when(JOB) is not None and local(scheduler.when(JOB)).hour == 19  # type: ignore[union-attr]
+    next_run = scheduler.when(JOB)
+    assert next_run is not None and local(next_run).hour == 19
     group = await the_group(chats.bot)
     ledger = await chats.bot.services.summaries.repository.ledger(group.id)
     assert [state for _, state, _ in ledger] == ["sent"] * weeks

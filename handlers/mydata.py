@@ -49,6 +49,12 @@ async def show(ctx: Context) -> None:
     if count > _SHOWN:
         lines.append(str(t("mydata.signals_more", n=count - _SHOWN)))
     open_conversations = await services.conversations.of_user(user.messenger, user.external_id)
+    held = await services.privacy.held(user.id)
+    more = [
+        str(t("mydata.rsvps", n=held.rsvps)) if held.rsvps else "",
+        str(t("mydata.ideas", n=held.ideas)) if held.ideas else "",
+        str(t("mydata.partner_of", groups=", ".join(held.partner_of))) if held.partner_of else "",
+    ]
     await ctx.say(
         t(
             "mydata.overview",
@@ -57,6 +63,7 @@ async def show(ctx: Context) -> None:
             groups=Safe(groups) if groups else t("mydata.no_groups"),
             count=count,
             signals=Safe("\n".join(lines) + "\n" if lines else ""),
+            more=Safe("".join(f"{line}\n" for line in more if line)),
             conversation=t("mydata.conversation_open") if open_conversations else "",
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.chat import Button
 from bot.context import Context
+from bot.i18n import Safe
 from handlers import group_settings, melding, partners, trend
 
 # Deep links into the private chat: /start <prefix><payload>.
@@ -30,7 +31,12 @@ async def start(ctx: Context) -> None:
 
 async def help_(ctx: Context) -> None:
     if ctx.in_private:
-        await ctx.say(ctx.t("start.help"))
+        text = ctx.t("start.help")
+        if ctx.user is not None and await ctx.services.roles.coordinated_groups(
+            ctx.messenger, ctx.user, ctx.now
+        ):
+            text = Safe(text + ctx.t("start.help_coordinator"))
+        await ctx.say(text)
         return
     link = ctx.messenger.deep_link("help")
     buttons = ((Button(ctx.t("start.open_private"), url=link),),) if link else ()

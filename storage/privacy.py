@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from storage.db import Database
+
+
+@dataclass(frozen=True)
+class Held:
+    """Counts of what else is kept about one person, for /mijngegevens."""
+
+    rsvps: int
+    ideas: int
+    partner_of: tuple[str, ...]
 
 
 class PrivacyRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    async def held(self, user_id: int) -> Held:
+        async def count(sql: str) -> int:
+            async with self._db.conn.execute(sql, (user_id,)) as cur:
+                row = await cur.fetchone()
+            return int(row[0]) if row else 0
+
+        async with self._db.conn.execute(
+            "SELECT g.title FROM partners p JOIN groups g ON g.id = p.group_id"
+            " WHERE p.user_id = ? ORDER BY g.title",
+            (user_id,),
+        ) as cur:
+            partner_of = tuple([row[0] async for row in cur])
+        return Held(
+            rsvps=await count("SELECT COUNT(*) FROM rsvps WHERE user_id = ?"),
+            ideas=await count("SELECT COUNT(*) FROM ideas WHERE proposer_id = ?"),
+            partner_of=partner_of,
+        )
 
     async def forget_user(self, user_id: int, messenger: str, external_id: str) -> None:
         """Erase the account, its memberships, open conversations and the personal content of

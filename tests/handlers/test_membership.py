@@ -85,3 +85,13 @@ async def test_messages_from_bots_are_ignored(chats: Chats, messenger: Recording
     other_bot = ANNA.__class__(id="77", name="Andere bot", is_bot=True)
     await chats.command(other_bot, "/melding", GROUP)
     assert len(messenger.delivered) == before
+
+
+async def test_help_lists_coordinator_commands_only_for_coordinators(chats: Chats) -> None:
+    await chats.add_bot()
+    await chats.text(ANNA, "hoi", GROUP)
+    await chats.text(COR, "hoi", GROUP)
+    await chats.command(ANNA, "/help")
+    assert "/melding" in chats.last(ANNA).text and "/trend" not in chats.last(ANNA).text
+    await chats.command(COR, "/help")
+    assert "Voor coördinatoren" in chats.last(COR).text and "/trend" in chats.last(COR).text

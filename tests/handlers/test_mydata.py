@@ -52,3 +52,18 @@ async def test_vergeet_can_be_declined(chats: Chats) -> None:
     await chats.command(ANNA, "/vergeet")
     await chats.press(ANNA, chats.last(ANNA), "Nee")
     assert await chats.bot.services.members.user_by_external("test", ANNA.id) is not None
+
+
+async def test_mijngegevens_lists_ideas_and_forget_keeps_them_anonymous(chats: Chats) -> None:
+    await chats.add_bot()
+    await chats.command(ANNA, "/idee Een buurtapp-bord bij de speeltuin met de SAAR-regels", GROUP)
+    await chats.command(ANNA, "/mijngegevens")
+    assert "1 idee voorgesteld" in chats.last(ANNA).text
+    services = chats.bot.services
+    anna = await services.members.user_by_external("test", ANNA.id)
+    assert anna is not None
+    assert (await services.privacy.held(anna.id)).ideas == 1
+    await chats.command(ANNA, "/vergeet")
+    await chats.press(ANNA, chats.last(ANNA), "Ja, wis")
+    assert await services.members.user_by_external("test", ANNA.id) is None
+    assert (await services.privacy.held(anna.id)).ideas == 0, "the idea stays, without its author"

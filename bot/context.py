@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from bot.trends import Trends
     from bot.understanding import ChatUnderstanding
     from storage.chat_signals import ChatSignalRepository
-    from storage.conversations import ConversationRepository
+    from storage.conversations import Conversation, ConversationRepository
     from storage.db import Database
     from storage.groups import GroupRepository
     from storage.impact import ImpactStore
@@ -86,6 +86,7 @@ class Context:
     now: datetime
     user: User | None = None
     group: Group | None = None  # the registered group, when the message came from one
+    conversation: Conversation | None = None  # the open conversation a flow handler resumes
     answered: bool = False
     sent: list[tuple[str, Reply]] = field(default_factory=list)
 

@@ -179,6 +179,7 @@ class Router:
             incoming.chat.messenger, incoming.chat.id, incoming.sender.id
         )
         if conversation is not None and conversation.flow in self._flows:
+            ctx.conversation = conversation  # the flow need not read it again
             await self._flows[conversation.flow](ctx)
         elif self._private_fallback is not None:
             await self._private_fallback(ctx)

@@ -122,6 +122,8 @@ class ChatUnderstanding:
         analysis = self.analyzer.analyze(text, sent_at)
         entities = _entities(analysis)
         decision = self.decide(analysis)
+        if decision is Outcome.IGNORED and not _has_facts(entities):
+            return Result(Outcome.IGNORED, analysis)  # chit-chat: nothing to add to or log
         recent = await self.repo.latest_of_sender(group.id, sender_id, sent_at - MERGE_WINDOW)
         if recent is not None and self._same_incident(recent, analysis, decision, entities):
             return await self._merge(

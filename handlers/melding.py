@@ -123,6 +123,8 @@ async def _begin(ctx: Context, group: Group) -> None:
 
 
 async def _current(ctx: Context) -> Conversation | None:
+    if ctx.conversation is not None:
+        return ctx.conversation
     sender = ctx.incoming.sender
     assert sender is not None
     return await ctx.services.conversations.get(ctx.incoming.chat.messenger, ctx.chat_id, sender.id)

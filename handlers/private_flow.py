@@ -60,7 +60,9 @@ async def current(ctx: Context, flow: str) -> Conversation | None:
     """This user's open conversation of ``flow`` in this chat."""
     sender = ctx.incoming.sender
     assert sender is not None
-    conv = await ctx.services.conversations.get(ctx.incoming.chat.messenger, ctx.chat_id, sender.id)
+    conv = ctx.conversation or await ctx.services.conversations.get(
+        ctx.incoming.chat.messenger, ctx.chat_id, sender.id
+    )
     return conv if conv is not None and conv.flow == flow else None
 
 

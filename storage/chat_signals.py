@@ -102,33 +102,30 @@ class ChatSignalRepository:
         return await self._get(signal_id)
 
     async def _get(self, signal_id: int) -> Signal:
-        async with self._db.conn.execute("SELECT * FROM signals WHERE id = ?", (signal_id,)) as c:
-            row = await c.fetchone()
+        row = await self._db.fetch_one("SELECT * FROM signals WHERE id = ?", (signal_id,))
         assert row is not None
         return _signal(row)
 
     async def by_message(self, group_id: int, message_id: str) -> Signal | None:
         """The signal a chat message belongs to, or the signal a bot post carries."""
-        async with self._db.conn.execute(
+        row = await self._db.fetch_one(
             "SELECT s.* FROM signal_messages m JOIN signals s ON s.id = m.signal_id"
             " WHERE m.group_id = ? AND m.message_id = ?",
             (group_id, message_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
-            async with self._db.conn.execute(
+            row = await self._db.fetch_one(
                 "SELECT * FROM signals WHERE group_id = ? AND chat_message_id = ?",
                 (group_id, message_id),
-            ) as cur:
-                row = await cur.fetchone()
+            )
         return _signal(row) if row else None
 
     async def messages(self, signal_id: int) -> list[ChatMessage]:
-        async with self._db.conn.execute(
+        rows = await self._db.fetch_all(
             "SELECT * FROM signal_messages WHERE signal_id = ? ORDER BY sent_at, rowid",
             (signal_id,),
-        ) as cur:
-            return [_message(row) async for row in cur]
+        )
+        return [_message(row) for row in rows]
 
     async def latest_of_sender(
         self, group_id: int, sender_id: int, since: datetime
@@ -244,10 +241,7 @@ class ChatSignalRepository:
             )
 
     async def question(self, question_id: int) -> Question | None:
-        async with self._db.conn.execute(
-            "SELECT * FROM chat_questions WHERE id = ?", (question_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await self._db.fetch_one("SELECT * FROM chat_questions WHERE id = ?", (question_id,))
         return _question(row) if row else None
 
     async def take_question(self, question_id: int) -> bool:
@@ -257,11 +251,10 @@ class ChatSignalRepository:
             return cur.rowcount > 0
 
     async def recent_questions(self, group_id: int, since: datetime) -> int:
-        async with self._db.conn.execute(
+        row = await self._db.fetch_one(
             "SELECT COUNT(*) FROM chat_questions WHERE group_id = ? AND asked_at >= ?",
             (group_id, to_epoch(since)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def expired_questions(self, before: datetime) -> list[Question]:
@@ -302,8 +295,8 @@ class ChatSignalRepository:
 
     async def corrections(self) -> list[Correction]:
         """Every correction whose text is still kept, oldest first (training data)."""
-        async with self._db.conn.execute(
+        rows = await self._db.fetch_all(
             "SELECT text, category, subcategory FROM corrections WHERE text IS NOT NULL"
             " ORDER BY corrected_at, id"
-        ) as cur:
-            return [Correction(row[0], row[1], row[2]) async for row in cur]
+        )
+        return [Correction(row[0], row[1], row[2]) for row in rows]

@@ -45,43 +45,40 @@ class ConversationRepository:
         self._db = db
 
     async def get(self, messenger: str, chat_id: str, user_id: str) -> Conversation | None:
-        async with self._db.conn.execute(
+        row = await self._db.fetch_one(
             "SELECT * FROM conversations WHERE messenger = ? AND chat_id = ? AND user_id = ?",
             (messenger, chat_id, user_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _conversation(row) if row else None
 
     async def save(self, conv: Conversation) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO conversations (messenger, chat_id, user_id, flow, step, token, data,"
-                " started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (messenger, chat_id, user_id) DO UPDATE SET flow = excluded.flow,"
-                " step = excluded.step, token = excluded.token, data = excluded.data,"
-                " started_at = excluded.started_at, updated_at = excluded.updated_at",
-                (
-                    conv.messenger,
-                    conv.chat_id,
-                    conv.user_id,
-                    conv.flow,
-                    conv.step,
-                    conv.token,
-                    json.dumps(conv.data, ensure_ascii=False),
-                    to_epoch(conv.started_at),
-                    to_epoch(conv.updated_at),
-                ),
-            )
+        await self._db.write(
+            "INSERT INTO conversations (messenger, chat_id, user_id, flow, step, token, data,"
+            " started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (messenger, chat_id, user_id) DO UPDATE SET flow = excluded.flow,"
+            " step = excluded.step, token = excluded.token, data = excluded.data,"
+            " started_at = excluded.started_at, updated_at = excluded.updated_at",
+            (
+                conv.messenger,
+                conv.chat_id,
+                conv.user_id,
+                conv.flow,
+                conv.step,
+                conv.token,
+                json.dumps(conv.data, ensure_ascii=False),
+                to_epoch(conv.started_at),
+                to_epoch(conv.updated_at),
+            ),
+        )
 
     async def delete(self, messenger: str, chat_id: str, user_id: str, token: str) -> bool:
         """Remove the conversation if it is still the one with ``token``; True when removed."""
-        async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                "DELETE FROM conversations WHERE messenger = ? AND chat_id = ? AND user_id = ?"
-                " AND token = ?",
-                (messenger, chat_id, user_id, token),
-            )
-            return cur.rowcount > 0
+        removed = await self._db.write(
+            "DELETE FROM conversations WHERE messenger = ? AND chat_id = ? AND user_id = ?"
+            " AND token = ?",
+            (messenger, chat_id, user_id, token),
+        )
+        return removed > 0
 
     async def idle_since(self, before: datetime) -> list[Conversation]:
         async with self._db.conn.execute(

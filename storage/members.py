@@ -28,15 +28,13 @@ class MemberRepository:
         self._db = db
 
     async def user(self, user_id: int) -> User | None:
-        async with self._db.conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
-            row = await cur.fetchone()
+        row = await self._db.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
         return _user(row) if row else None
 
     async def user_by_external(self, messenger: str, external_id: str) -> User | None:
-        async with self._db.conn.execute(
+        row = await self._db.fetch_one(
             "SELECT * FROM users WHERE messenger = ? AND external_id = ?", (messenger, external_id)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _user(row) if row else None
 
     async def upsert_user(
@@ -73,12 +71,11 @@ class MemberRepository:
         return _user(row)
 
     async def member(self, group_id: int, user_id: int) -> Member | None:
-        async with self._db.conn.execute(
+        row = await self._db.fetch_one(
             "SELECT m.role, m.joined_at, m.last_seen_at, u.* FROM members m"
             " JOIN users u ON u.id = m.user_id WHERE m.group_id = ? AND m.user_id = ?",
             (group_id, user_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         return Member(
@@ -98,12 +95,12 @@ class MemberRepository:
     async def groups_of(self, user_id: int) -> list[tuple[Group, Role]]:
         """The active groups this user belongs to, with their role in each."""
         columns = ", ".join(f"g.{c.strip()}" for c in _GROUP_COLUMNS.split(","))
-        async with self._db.conn.execute(
+        rows = await self._db.fetch_all(
             f"SELECT {columns}, m.role FROM members m JOIN groups g ON g.id = m.group_id"
             " WHERE m.user_id = ? AND g.active = 1 ORDER BY g.title, g.id",
             (user_id,),
-        ) as cur:
-            return [(_group(row), Role(row["role"])) async for row in cur]
+        )
+        return [(_group(row), Role(row["role"])) for row in rows]
 
     async def count(self, group_id: int) -> int:
         async with self._db.conn.execute(

@@ -22,8 +22,7 @@ class PrivacyRepository:
 
     async def held(self, user_id: int) -> Held:
         async def count(sql: str) -> int:
-            async with self._db.conn.execute(sql, (user_id,)) as cur:
-                row = await cur.fetchone()
+            row = await self._db.fetch_one(sql, (user_id,))
             return int(row[0]) if row else 0
 
         async with self._db.conn.execute(

@@ -111,8 +111,7 @@ class SignalRepository:
         return signal
 
     async def get(self, signal_id: int) -> Signal | None:
-        async with self._db.conn.execute("SELECT * FROM signals WHERE id = ?", (signal_id,)) as c:
-            row = await c.fetchone()
+        row = await self._db.fetch_one("SELECT * FROM signals WHERE id = ?", (signal_id,))
         return _signal(row) if row else None
 
     async def set_chat_message(self, signal_id: int, message_id: str) -> None:
@@ -122,12 +121,12 @@ class SignalRepository:
             )
 
     async def by_reporter(self, reporter_id: int, limit: int = 50) -> list[Signal]:
-        async with self._db.conn.execute(
+        rows = await self._db.fetch_all(
             "SELECT * FROM signals WHERE reporter_id = ? ORDER BY reported_at DESC, id DESC"
             " LIMIT ?",
             (reporter_id, limit),
-        ) as cur:
-            return [_signal(row) async for row in cur]
+        )
+        return [_signal(row) for row in rows]
 
     async def count_by_reporter(self, reporter_id: int) -> int:
         async with self._db.conn.execute(
@@ -137,10 +136,9 @@ class SignalRepository:
         return int(row[0]) if row else 0
 
     async def count(self, group_id: int) -> int:
-        async with self._db.conn.execute(
+        row = await self._db.fetch_one(
             "SELECT COUNT(*) FROM signals WHERE group_id = ?", (group_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def events(self, signal_id: int) -> list[SignalEvent]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -88,6 +89,46 @@ def _merge_entities(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {**merged, "signalement": signalement}
 
 
+class Batcher:
+    """Classifies messages that arrive together in one model call.
+
+    The spaCy pipeline costs far less per message in a batch than one by one. Messages of
+    different chats handled concurrently reach the classifier in the same turn of the event
+    loop; they are collected until that turn ends and analysed together. A lone message waits
+    for nothing but the end of the current turn.
+    """
+
+    def __init__(self, analyzer: Analyzer, max_batch: int = 256) -> None:
+        self.analyzer = analyzer
+        self.max_batch = max_batch
+        self._pending: list[tuple[str, datetime | None, asyncio.Future[Analysis]]] = []
+
+    async def analyze(self, text: str, sent_at: datetime | None) -> Analysis:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Analysis] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        self._pending.append((text, sent_at, future))
+        if len(self._pending) >= self.max_batch:
+            self._flush()
+        return await future
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        try:
+            results = self.analyzer.analyze_many((text, sent_at) for text, sent_at, _ in batch)
+        except Exception as exc:  # every waiting message gets the failure, none hangs
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, _, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
+
+
 class ChatUnderstanding:
     """The messenger-neutral logic behind quiet logging of chat signals."""
 
@@ -98,6 +139,7 @@ class ChatUnderstanding:
         thresholds: Thresholds | None = None,
     ) -> None:
         self.analyzer = analyzer
+        self.batcher = Batcher(analyzer)
         self.repo = repo
         self.thresholds = thresholds or Thresholds()
 
@@ -119,7 +161,7 @@ class ChatUnderstanding:
         sent_at: datetime,
         now: datetime,
     ) -> Result:
-        analysis = self.analyzer.analyze(text, sent_at)
+        analysis = await self.batcher.analyze(text, sent_at)
         entities = _entities(analysis)
         decision = self.decide(analysis)
         if decision is Outcome.IGNORED and not _has_facts(entities):
@@ -242,7 +284,7 @@ class ChatUnderstanding:
         signal = await self.repo.by_message(group.id, message_id)
         if signal is None or signal.source is not Source.CHAT:
             return await self.on_message(group, sender_id, message_id, text, sent_at, now)
-        analysis = self.analyzer.analyze(text, sent_at)
+        analysis = await self.batcher.analyze(text, sent_at)
         await self.repo.attach(signal, message_id, sender_id, sent_at, text)
         messages = await self.repo.messages(signal.id)
         entities = _entities(analysis)
@@ -329,7 +371,7 @@ class ChatUnderstanding:
         now: datetime,
     ) -> Signal | None:
         """A message the classifier passed over is a signal after all (or confirmed not)."""
-        analysis = self.analyzer.analyze(text, sent_at)
+        analysis = await self.batcher.analyze(text, sent_at)
         await self.repo.add_correction(
             signal_id=None,
             group_id=group.id,

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.models import Signal, SignalDraft, Status
 from storage.db import Database
-from storage.signals import _INSERT_COLUMNS, _row_values, _signal, insert_event
+from storage.signals import _INSERT_COLUMNS, _row_values, _signal, insert_event, stored
 from storage.timeutil import from_epoch, to_epoch
 
 
@@ -99,7 +99,7 @@ class ChatSignalRepository:
                 draft.reporter_id,
                 {"source": draft.source.value, "category": draft.category},
             )
-        return await self._get(signal_id)
+        return stored(draft, signal_id)  # everything stored is known: no read-back
 
     async def _get(self, signal_id: int) -> Signal:
         row = await self._db.fetch_one("SELECT * FROM signals WHERE id = ?", (signal_id,))

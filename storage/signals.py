@@ -43,6 +43,16 @@ def _row_values(draft: SignalDraft) -> tuple[object, ...]:
     )
 
 
+def stored(draft: SignalDraft, signal_id: int) -> Signal:
+    """The signal exactly as reading it back would give it (times in whole UTC seconds)."""
+    return Signal(
+        **draft.model_dump(exclude={"occurred_at", "reported_at"}),
+        occurred_at=from_epoch(to_epoch(draft.occurred_at)),
+        reported_at=from_epoch(to_epoch(draft.reported_at)),
+        id=signal_id,
+    )
+
+
 def _signal(row: aiosqlite.Row) -> Signal:
     return Signal(
         id=row["id"],
@@ -106,9 +116,7 @@ class SignalRepository:
                 draft.reporter_id,
                 {"source": draft.source.value, "category": draft.category},
             )
-        signal = await self.get(signal_id)
-        assert signal is not None
-        return signal
+        return stored(draft, signal_id)  # everything stored is known: no read-back
 
     async def get(self, signal_id: int) -> Signal | None:
         row = await self._db.fetch_one("SELECT * FROM signals WHERE id = ?", (signal_id,))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiosqlite
 import pytest
@@ -147,3 +148,13 @@ async def test_writes_from_concurrent_tasks_do_not_mix_transactions(db: Database
     assert await signals.count(group.id) == 50
     async with db.conn.execute("SELECT COUNT(*) FROM signal_events") as cur:
         assert (await cur.fetchone())[0] == 50  # type: ignore[index]
+
+
+async def test_a_stored_signal_equals_what_reading_it_back_gives(db: Database) -> None:
+    group, _ = await GroupRepository(db).register("telegram", "-1", "Oost", "nl", NOW)
+    signals = SignalRepository(db)
+    odd_time = NOW.replace(microsecond=123456).astimezone(ZoneInfo("Europe/Amsterdam"))
+    added = await signals.add(
+        draft(group.id, occurred_at=odd_time, details={"plates": ["XK-12-AB"]})
+    )
+    assert added == await signals.get(added.id)

@@ -1,0 +1,51 @@
+"""Concurrent chat messages share one classifier call; failures reach every waiter."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import datetime
+
+import pytest
+
+from bot.understanding import Batcher
+from nlp.analyzer import Analysis, Analyzer
+
+
+class CountingAnalyzer:
+    """The real analyzer, counting how many batches it was given."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.batches: list[int] = []
+
+    def analyze_many(self, items: Iterable[tuple[str, datetime | None]]) -> list[Analysis]:
+        items = list(items)
+        self.batches.append(len(items))
+        return self.analyzer.analyze_many(items)
+
+
+async def test_messages_arriving_together_are_classified_together(analyzer: Analyzer) -> None:
+    counting = CountingAnalyzer(analyzer)
+    batcher = Batcher(counting)  # type: ignore[arg-type]
+    texts = ["Mijn fiets is gestolen bij het station", "Goedemorgen allemaal", "Harde muziek"]
+    results = await asyncio.gather(*(batcher.analyze(text, None) for text in texts))
+    assert counting.batches == [3]
+    assert [r.text for r in results] == texts, "each waiter gets its own message's result"
+    assert results[0].category == analyzer.analyze(texts[0]).category
+    alone = await batcher.analyze("Er ligt een man op straat", None)
+    assert counting.batches == [3, 1] and alone.text == "Er ligt een man op straat"
+
+
+async def test_a_failing_batch_fails_each_waiter() -> None:
+    class Broken:
+        def analyze_many(self, items: Iterable[tuple[str, datetime | None]]) -> list[Analysis]:
+            raise RuntimeError("model gone")
+
+    batcher = Batcher(Broken())  # type: ignore[arg-type]
+    results = await asyncio.gather(
+        batcher.analyze("a", None), batcher.analyze("b", None), return_exceptions=True
+    )
+    assert all(isinstance(r, RuntimeError) for r in results)
+    with pytest.raises(RuntimeError):
+        await batcher.analyze("c", None)

@@ -186,6 +186,21 @@ class Location:
         return {key: value for key, value in fields.items() if value is not None}
 
 
+SHOP_NAMES = frozenset(_BRANDS)
+
+
+def is_street_name(word: str) -> bool:
+    """True for a lower-case word that names a street by its ending ("kerkstraat")."""
+    suffix = _suffix(word)
+    return (
+        suffix is not None
+        and suffix in _SAFE_SET
+        and len(word) - len(suffix) >= 2
+        and word not in _GENERIC_NOUNS
+        and word.isalpha()
+    )
+
+
 def find_locations(text: str | Scan) -> list[Location]:
     """Addresses, streets, corners, postcodes and landmarks in ``text``, in reading order."""
     scan = as_scan(text)

@@ -20,7 +20,15 @@ from nlp.corpus import NO_SIGNAL_LABEL
 from nlp.taxonomy import CATEGORIES, SUBCATEGORIES
 
 Architecture = Literal["hashed", "bow", "cnn", "ensemble"]
+# "separate": a category textcat (criminaliteit, overlast, zorg, geen) and a subcategory textcat
+# trained on signals only; "joint": one textcat over category/subcategory labels whose
+# probabilities are summed per category (kept for the comparison).
+LabelScheme = Literal["separate", "joint"]
 TEXTCAT = "textcat"
+# A second category textcat on word features only (no character n-grams): averaging two
+# differently featurised models was measurably more robust than either (README).
+TEXTCAT_WORDS = "textcat_words"
+SUBCATEGORY = "subcategory"
 URGENCY = "urgency"
 URGENT_LABEL = "urgent"
 META_FILE = "buurtbot.json"
@@ -32,22 +40,43 @@ def joint_labels() -> list[str]:
     return [*labels, NO_SIGNAL_LABEL]
 
 
+def category_labels() -> list[str]:
+    return [*CATEGORIES, NO_SIGNAL_LABEL]
+
+
+def subcategory_labels() -> list[str]:
+    """ "category/subcategory" for every subcategory of the taxonomy."""
+    return [label for label in joint_labels() if label != NO_SIGNAL_LABEL]
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     """Everything that determines the trained model (it is part of the model's fingerprint)."""
 
     architecture: Architecture = "hashed"
+    label_scheme: LabelScheme = "separate"
     ngram_size: int = 2
     stems: bool = True
     char_ngrams: int = 4
-    length: int = 2**16
+    # Hash-table rows of the sparse linear layers (size on disk: rows x labels x 4 bytes).
+    length: int = 2**18
+    subcategory_length: int = 2**16
+    urgency_length: int = 2**18
+    idf_size: int = 2**16
+    normalise: bool = False
+    tfidf: bool = True
+    translate: bool = True
     urgency_ngram_size: int = 2
+    # Ensemble: also a word-features-only category textcat, and how much the subcategory
+    # model's summed probabilities count in the choice between the three signal categories.
+    word_model: bool = True
+    subcategory_weight: float = 0.4
     epochs: int = 12
     batch_size: int = 64
     learn_rate: float = 0.002
     averages: bool = False
     # Chosen by cross-validation on the training split (see nlp/README.md), not on held-out.
-    urgency_threshold: float = 0.35
+    urgency_threshold: float = 0.18
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -59,7 +88,9 @@ class ModelConfig:
         return replace(cls(), **known)
 
 
-def _textcat_model(config: ModelConfig, exclusive: bool, ngram_size: int) -> dict[str, Any]:
+def _textcat_model(
+    config: ModelConfig, exclusive: bool, ngram_size: int, length: int
+) -> dict[str, Any]:
     if config.architecture == "hashed":
         return {
             "@architectures": "buurtbot.HashedBOW.v1",
@@ -67,14 +98,18 @@ def _textcat_model(config: ModelConfig, exclusive: bool, ngram_size: int) -> dic
             "ngram_size": ngram_size,
             "stems": config.stems,
             "char_ngrams": config.char_ngrams,
-            "length": config.length,
+            "length": length,
+            "idf_size": config.idf_size,
+            "normalise": config.normalise,
+            "tfidf": config.tfidf,
+            "translate": config.translate,
         }
     bow = {
         "@architectures": "spacy.TextCatBOW.v3",
         "exclusive_classes": exclusive,
         "ngram_size": ngram_size,
         "no_output_layer": False,
-        "length": config.length,
+        "length": length,
     }
     if config.architecture == "bow":
         return bow
@@ -106,25 +141,38 @@ def _textcat_model(config: ModelConfig, exclusive: bool, ngram_size: int) -> dic
 
 
 def build_pipeline(config: ModelConfig) -> Language:
-    """A blank ``nl`` pipeline with an exclusive joint-label textcat and an urgency textcat."""
+    """A blank ``nl`` pipeline: category (and subcategory) textcats and an urgency textcat."""
     nlp = spacy.blank("nl")
-    textcat = nlp.add_pipe(
-        "textcat",
-        name=TEXTCAT,
-        config={"model": _textcat_model(config, True, config.ngram_size), "threshold": 0.0},
+    joint = config.label_scheme == "joint"
+    _add_textcat(
+        nlp, TEXTCAT, config, joint_labels() if joint else category_labels(), config.length
     )
-    for label in joint_labels():
-        textcat.add_label(label)  # type: ignore[attr-defined]
+    if not joint and config.word_model:
+        words_only = replace(config, char_ngrams=0)
+        _add_textcat(nlp, TEXTCAT_WORDS, words_only, category_labels(), config.length)
+    if not joint:
+        _add_textcat(nlp, SUBCATEGORY, config, subcategory_labels(), config.subcategory_length)
     urgency = nlp.add_pipe(
         "textcat_multilabel",
         name=URGENCY,
         config={
-            "model": _textcat_model(config, False, config.urgency_ngram_size),
+            "model": _textcat_model(
+                config, False, config.urgency_ngram_size, config.urgency_length
+            ),
             "threshold": config.urgency_threshold,
         },
     )
     urgency.add_label(URGENT_LABEL)  # type: ignore[attr-defined]
     return nlp
+
+
+def _add_textcat(
+    nlp: Language, name: str, config: ModelConfig, labels: list[str], length: int
+) -> None:
+    model = _textcat_model(config, True, config.ngram_size, length)
+    component = nlp.add_pipe("textcat", name=name, config={"model": model, "threshold": 0.0})
+    for label in labels:
+        component.add_label(label)  # type: ignore[attr-defined]
 
 
 def load_pipeline(path: Path) -> Language:

@@ -1,30 +1,30 @@
-"""Decisions on top of the model scores: the category, its confidence and urgency."""
+"""Rules on top of the model decision, each kept only where it measurably helps (README)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from nlp.decision import NO_SIGNAL_INDEX
 from nlp.lexicon import Scan
-from nlp.taxonomy import CATEGORIES
-
-NO_SIGNAL_INDEX = len(CATEGORIES)
 
 
 @dataclass(frozen=True, slots=True)
-class RuleVerdict:
+class Verdict:
     category_index: int
+    subcategory: str | None
     confidence: float
     urgent: bool
     urgency: float
-    subcategory: str | None = None
 
 
-def apply_rules(
-    scan: Scan, per_category: np.ndarray, urgency: float, threshold: float
-) -> RuleVerdict:
-    """The category with the highest summed probability; urgent above the threshold."""
-    index = int(np.argmax(per_category))
-    urgent = index != NO_SIGNAL_INDEX and urgency >= threshold
-    return RuleVerdict(index, float(per_category[index]), urgent, urgency)
+def adjust(
+    scan: Scan,
+    category_index: int,
+    subcategory: str | None,
+    confidence: float,
+    urgency: float,
+    threshold: float,
+) -> Verdict:
+    """The final decision for one message. A message without a signal is never urgent."""
+    urgent = category_index != NO_SIGNAL_INDEX and urgency >= threshold
+    return Verdict(category_index, subcategory, confidence, urgent, urgency)

@@ -33,8 +33,17 @@ def clean(text: str, limit: int) -> str:
     cut = text[: limit + 64]  # a little slack: cleaning may remove characters
     cleaned = cut.translate(_TABLE)
     if not cleaned.isascii():
-        cleaned = unicodedata.normalize("NFC", cleaned)
+        cleaned = unicodedata.normalize("NFC", without_surrogates(cleaned))
     return cleaned[:limit]
+
+
+def without_surrogates(text: str) -> str:
+    """Lone surrogates (invalid in UTF-8, e.g. from broken clients) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    return text
 
 
 def has_words(text: str) -> bool:

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-import numpy as np
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
+from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 from thinc.api import Adam
@@ -29,22 +29,29 @@ from nlp.corpus import (
     from_corrections,
     load_messages,
 )
+from nlp.features import fit_idf
 from nlp.pipeline import (
     META_FILE,
+    SUBCATEGORY,
     TEXTCAT,
+    TEXTCAT_WORDS,
     URGENCY,
     URGENT_LABEL,
     ModelConfig,
     build_pipeline,
+    category_labels,
     joint_labels,
     read_meta,
+    subcategory_labels,
 )
+from nlp.taxonomy import NO_SIGNAL
 
 # Bump when code that shapes the trained model changes (features, labels, training loop),
 # so that ensure_model retrains models built by older code.
-CODE_VERSION = "1"
+CODE_VERSION = "3"
 DEFAULT_MODEL_DIR = Path("var/model")
 DEFAULT_CONFIG = ModelConfig()
+_SHARE_DOCS = True
 
 
 @dataclass(frozen=True)
@@ -98,7 +105,9 @@ def train(
     """Train on the training split (plus corrections) and write the model to ``out_dir``.
 
     ``messages`` replaces the corpus (tests train on a small subset); the fingerprint then
-    covers those messages instead of the corpus files.
+    covers those messages instead of the corpus files. Corrections do not enter the
+    fingerprint: a model trained with them stays fresh until the corpus or code changes
+    (ensure_model cannot read the database, so it must not discard them).
     """
     out = Path(out_dir)
     extra = from_corrections(corrections)
@@ -113,9 +122,6 @@ def train(
         print_ = model_fingerprint(config)
     else:
         print_ = fingerprint([], config.to_json(), CODE_VERSION, *(m.text for m in data))
-    if extra:
-        # Corrections change the model but are not corpus files: never mistake it for fresh.
-        print_ = fingerprint([], print_, *(f"{m.text}\t{m.joint_label}" for m in extra))
     report = TrainReport(
         model_dir=str(out),
         seed=seed,
@@ -147,23 +153,48 @@ def train_pipeline(
 ) -> tuple[Language, dict[str, float]]:
     """Build and train the pipeline in memory; same messages, config and seed give same model."""
     fix_random_seed(seed)
+    global _SHARE_DOCS
+    _SHARE_DOCS = config.architecture in {"hashed", "bow"}
     nlp = build_pipeline(config)
-    labels = joint_labels()
     docs = [nlp.make_doc(m.text) for m in messages]
-    label_examples = [
-        Example.from_dict(doc, {"cats": {label: float(label == m.joint_label) for label in labels}})
-        for doc, m in zip(docs, messages, strict=True)
+    joint = config.label_scheme == "joint"
+    # Each component learns from its own examples: the category (or joint label) from all
+    # messages, the subcategory from signals only, urgency from all messages.
+    tasks: list[tuple[TrainablePipe, list[Example | None]]] = [
+        (
+            _component(nlp, TEXTCAT),
+            _examples(
+                docs,
+                [m.joint_label if joint else m.category for m in messages],
+                joint_labels() if joint else category_labels(),
+            ),
+        ),
+        (
+            _component(nlp, URGENCY),
+            [
+                _example(doc, {URGENT_LABEL: float(m.urgent)})
+                for doc, m in zip(docs, messages, strict=True)
+            ],
+        ),
     ]
-    urgency_examples = [
-        Example.from_dict(doc, {"cats": {URGENT_LABEL: float(m.urgent)}})
-        for doc, m in zip(docs, messages, strict=True)
-    ]
+    if TEXTCAT_WORDS in nlp.pipe_names:
+        categories = [m.category for m in messages]
+        tasks.append(
+            (_component(nlp, TEXTCAT_WORDS), _examples(docs, categories, category_labels()))
+        )
+    if not joint:
+        subcategories = [m.joint_label if m.category != NO_SIGNAL else None for m in messages]
+        tasks.append(
+            (_component(nlp, SUBCATEGORY), _examples(docs, subcategories, subcategory_labels()))
+        )
     # Parameter averaging doubles the cost of every step on the dense weight table.
     optimizer = Adam(config.learn_rate, use_averages=config.averages)
-    textcat = cast(TrainablePipe, nlp.get_pipe(TEXTCAT))
-    urgency = cast(TrainablePipe, nlp.get_pipe(URGENCY))
-    textcat.initialize(lambda: label_examples, nlp=nlp)
-    urgency.initialize(lambda: urgency_examples, nlp=nlp)
+    for component, examples in tasks:
+        present = [e for e in examples if e is not None]
+        component.initialize(lambda present=present: present, nlp=nlp)
+        featurizer = component.model.layers[0]
+        if featurizer.name == "buurtbot_hashed_features":
+            fit_idf(featurizer, [e.predicted for e in present])
     order = list(range(len(messages)))
     rng = random.Random(seed)
     losses: dict[str, float] = {}
@@ -171,10 +202,45 @@ def train_pipeline(
         rng.shuffle(order)
         losses = {}
         for batch in minibatch(order, config.batch_size):
-            # Component updates directly: Language.update copies every Example per call.
-            textcat.update([label_examples[i] for i in batch], sgd=optimizer, losses=losses)
-            urgency.update([urgency_examples[i] for i in batch], sgd=optimizer, losses=losses)
+            for component, examples in tasks:
+                chosen = [e for e in (examples[i] for i in batch) if e is not None]
+                if chosen:
+                    # Component updates directly: Language.update copies every Example per call.
+                    component.update(chosen, sgd=optimizer, losses=losses)
     return nlp, losses
+
+
+def _component(nlp: Language, name: str) -> TrainablePipe:
+    return cast(TrainablePipe, nlp.get_pipe(name))
+
+
+def _examples(
+    docs: list[Doc], labels: Sequence[str | None], component_labels: Sequence[str]
+) -> list[Example | None]:
+    """One-hot examples over all of a textcat's labels; None where a message has no label.
+
+    Every label must be present: spaCy treats a label missing from ``cats`` as unknown and
+    would never push its score down.
+    """
+    return [
+        None
+        if label is None
+        else _example(doc, {other: float(other == label) for other in component_labels})
+        for doc, label in zip(docs, labels, strict=True)
+    ]
+
+
+def _example(doc: Doc, cats: dict[str, float]) -> Example:
+    """A text-classification example that shares the doc instead of copying its tokens.
+
+    The bag-of-features textcats read only ``reference.cats``; ``Example.from_dict`` would
+    copy every token of every message. (spaCy's tok2vec architectures need the full copy.)
+    """
+    if _SHARE_DOCS:
+        reference = Doc(doc.vocab, words=[])
+        reference.cats = cats
+        return Example(doc, reference)
+    return Example.from_dict(doc, {"cats": cats})
 
 
 def _write_atomically(nlp: Language, out: Path, report: TrainReport) -> None:
@@ -191,15 +257,3 @@ def _write_atomically(nlp: Language, out: Path, report: TrainReport) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def predict_labels(nlp: Language, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Joint labels and urgency probabilities for texts (used by experiments and evaluation)."""
-    labels: list[str] = []
-    urgency = np.zeros(len(texts), dtype=np.float32)
-    for i, doc in enumerate(nlp.pipe(texts, batch_size=512)):
-        labels.append(
-            max(doc.cats.items(), key=lambda item: item[1] if item[0] != URGENT_LABEL else -1)[0]
-        )
-        urgency[i] = doc.cats.get(URGENT_LABEL, 0.0)
-    return labels, urgency

@@ -26,7 +26,9 @@ def test_plain_lines_in_order(analyzer: Analyzer) -> None:
 
 def test_json_lines_with_sent_at(analyzer: Analyzer) -> None:
     lines = [
-        json.dumps({"text": "gisteravond om 23:15 een knal", "sent_at": "2026-11-18T14:00:00+01:00"}),
+        json.dumps(
+            {"text": "gisteravond om 23:15 een knal", "sent_at": "2026-11-18T14:00:00+01:00"}
+        ),
         json.dumps({"text": "zojuist een knal gehoord", "sent_at": "2026-03-29T10:00:00"}),
         json.dumps({"text": "om 10:00 gebeurd"}),
     ]

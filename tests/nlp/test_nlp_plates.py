@@ -123,7 +123,12 @@ def test_non_partial_plates(text: str) -> None:
 
 def test_to_dict() -> None:
     [full] = find_plates("kenteken gb-12-hd")
-    assert full.to_dict() == {"text": "gb-12-hd", "value": "GB-12-HD", "partial": False, "sidecode": 4}
+    assert full.to_dict() == {
+        "text": "gb-12-hd",
+        "value": "GB-12-HD",
+        "partial": False,
+        "sidecode": 4,
+    }
     [partial] = find_plates("kenteken begint met XK")
     assert partial.to_dict() == {"text": "XK", "value": "XK*", "partial": True}
 

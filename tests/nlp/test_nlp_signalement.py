@@ -23,7 +23,12 @@ def test_full_person_description() -> None:
         "postuur": "slank",
         "haar": "kort zwart haar",
         # top to bottom, whatever the order in the message
-        "kleding": ["zwarte pet", "grijze hoodie", "donkerblauwe spijkerbroek", "witte nike sneakers"],
+        "kleding": [
+            "zwarte pet",
+            "grijze hoodie",
+            "donkerblauwe spijkerbroek",
+            "witte nike sneakers",
+        ],
         "bijzonderheden": ["baard"],
         "richting": "het station",
     }

@@ -15,15 +15,35 @@ from nlp.training import DEFAULT_CONFIG, model_fingerprint, train
 
 # A small, fixed training set keeps these tests fast; quality is tested in test_nlp_quality.
 SMALL = [
-    Message("Er is vannacht ingebroken in de schuur aan de Kerkstraat", "criminaliteit", "inbraak", False),
+    Message(
+        "Er is vannacht ingebroken in de schuur aan de Kerkstraat",
+        "criminaliteit",
+        "inbraak",
+        False,
+    ),
     Message("Mijn fiets is gestolen bij het station", "criminaliteit", "diefstal", False),
-    Message("Er wordt nu ingebroken, ik zie iemand door het raam klimmen!", "criminaliteit", "inbraak", True),
-    Message("Verdachte man loopt aan alle deurklinken te voelen", "criminaliteit", "verdachte_persoon", True),
+    Message(
+        "Er wordt nu ingebroken, ik zie iemand door het raam klimmen!",
+        "criminaliteit",
+        "inbraak",
+        True,
+    ),
+    Message(
+        "Verdachte man loopt aan alle deurklinken te voelen",
+        "criminaliteit",
+        "verdachte_persoon",
+        True,
+    ),
     Message("Harde muziek tot 3 uur bij de buren", "overlast", "geluid", False),
     Message("Jongeren hangen elke avond op het speelplein", "overlast", "jongeren", False),
     Message("Vuilniszakken gedumpt bij de container", "overlast", "afval", False),
     Message("De lantaarnpaal in de Molenstraat is kapot", "overlast", "openbare_ruimte", False),
-    Message("Oudere buurman reageert niet op de bel, de post stapelt zich op", "zorg", "kwetsbare_bewoner", False),
+    Message(
+        "Oudere buurman reageert niet op de bel, de post stapelt zich op",
+        "zorg",
+        "kwetsbare_bewoner",
+        False,
+    ),
     Message("Er ligt een vrouw op de grond bij de bushalte, help", "zorg", "onwel", True),
     Message("Verwarde man loopt schreeuwend over straat", "zorg", "verward_gedrag", True),
     Message("Heeft iemand een ladder te leen?", "geen", None, False),
@@ -45,7 +65,8 @@ FAST = replace(DEFAULT_CONFIG, epochs=3)
 def predictions(model_dir: Path) -> list[dict[str, object]]:
     analyzer = Analyzer.load(model_dir)
     return [
-        {**r.to_dict(), "urgency": r.urgency} for r in analyzer.analyze_many((p, None) for p in PROBES)
+        {**r.to_dict(), "urgency": r.urgency}
+        for r in analyzer.analyze_many((p, None) for p in PROBES)
     ]
 
 

@@ -67,7 +67,7 @@ import threading
 import time
 import traceback
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,17 +262,26 @@ class Meter:
                 self.done.set()
 
     def count_writes(self, db: Database) -> None:
-        """Count write transactions (``Database.transaction``) in the measured window."""
-        original = db.transaction
+        """Count writes (``Database.transaction`` and single ``Database.write`` statements)
+        in the measured window."""
+        original_transaction, original_write = db.transaction, db.write
+
+        def note() -> None:
+            if self.window_open.is_set() and not self.done.is_set():
+                self.writes[_HANDLING.get()] += 1
 
         @asynccontextmanager
         async def transaction() -> AsyncIterator[Any]:
-            if self.window_open.is_set() and not self.done.is_set():
-                self.writes[_HANDLING.get()] += 1
-            async with original() as conn:
+            note()
+            async with original_transaction() as conn:
                 yield conn
 
+        async def write(sql: str, params: Sequence[object] = ()) -> int:
+            note()
+            return await original_write(sql, params)
+
         db.transaction = transaction  # type: ignore[method-assign]
+        db.write = write  # type: ignore[method-assign]
 
     async def wait(self, event: asyncio.Event | Callable[[], bool], what: str) -> None:
         """Wait for ``event``, failing when the bot makes no progress for a while."""

@@ -223,7 +223,9 @@ async def build(
         i18n=i18n,
         impact=ImpactStore(db),
         chat_signals=chat_signals,
-        understanding=ChatUnderstanding(analyzer, chat_signals, thresholds),
+        understanding=ChatUnderstanding(
+            analyzer, chat_signals, thresholds, settings.classify_batch_ms / 1000
+        ),
         clock=clock,
     )
     services.summaries.add_section("impact", impact.summary_section(services), order=45)

@@ -37,6 +37,21 @@ async def test_messages_arriving_together_are_classified_together(analyzer: Anal
     assert counting.batches == [3, 1] and alone.text == "Er ligt een man op straat"
 
 
+async def test_messages_within_the_window_share_a_call(analyzer: Analyzer) -> None:
+    counting = CountingAnalyzer(analyzer)
+    batcher = Batcher(counting, window=0.05)  # type: ignore[arg-type]
+
+    async def later(delay: float, text: str) -> Analysis:
+        await asyncio.sleep(delay)
+        return await batcher.analyze(text, None)
+
+    results = await asyncio.gather(later(0, "fiets gestolen"), later(0.01, "harde muziek"))
+    assert counting.batches == [2] and [r.text for r in results] == [
+        "fiets gestolen",
+        "harde muziek",
+    ]
+
+
 async def test_a_failing_batch_fails_each_waiter() -> None:
     class Broken:
         def analyze_many(self, items: Iterable[tuple[str, datetime | None]]) -> list[Analysis]:

@@ -47,7 +47,7 @@ def train_baseline(texts: Sequence[str], labels: Sequence[str], seed: int = 0) -
         pipeline,
         PARAM_GRID,
         scoring="f1_macro",
-        cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=seed),
+        cv=StratifiedKFold(n_splits=3, shuffle=True, random_state=seed),
         n_jobs=1,
     )
     search.fit(list(texts), list(labels))

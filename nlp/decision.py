@@ -25,6 +25,8 @@ class Scores:
     # Further category models over CATEGORIES + "geen" (averaged with ``label_probs``).
     more_category_probs: Sequence[np.ndarray] = ()
     subcategory_weight: float = 0.0
+    signal_probs: np.ndarray | None = None  # columns: signal, geen
+    category_offsets: Sequence[float] = ()  # log-prior offsets per category (+ geen)
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,14 @@ class Decisions:
     confidence: np.ndarray
     subcategory: list[str | None]
     urgency: np.ndarray
+    urgent: np.ndarray
 
 
-def decide(scores: Scores) -> Decisions:
-    """Category = highest (summed) probability; subcategory = best one within that category."""
+def decide(scores: Scores, urgency_threshold: float = 0.5) -> Decisions:
+    """Category = highest probability; subcategory = the best one within that category.
+
+    Urgent = urgency probability at or above the threshold, and never for "geen".
+    """
     per_category = category_probabilities(scores)
     index = per_category.argmax(axis=1) if len(per_category) else np.zeros(0, dtype=int)
     confidence = per_category[np.arange(len(index)), index] if len(index) else np.zeros(0)
@@ -52,7 +58,8 @@ def decide(scores: Scores) -> Decisions:
         names[b] if i != NO_SIGNAL_INDEX else None
         for i, b in zip(index.tolist(), best.tolist(), strict=True)
     ]
-    return Decisions(index, confidence, subcategory, scores.urgency)
+    urgent = (scores.urgency >= urgency_threshold) & (index != NO_SIGNAL_INDEX)
+    return Decisions(index, confidence, subcategory, scores.urgency, urgent)
 
 
 def category_probabilities(scores: Scores) -> np.ndarray:
@@ -72,6 +79,17 @@ def category_probabilities(scores: Scores) -> np.ndarray:
         per_category[:, :NO_SIGNAL_INDEX] = (1 - weight) * per_category[
             :, :NO_SIGNAL_INDEX
         ] + weight * signal * by_sub[:, :NO_SIGNAL_INDEX]
+    if scores.signal_probs is not None and scores.subcategory_probs is not None:
+        # Hierarchical estimate: P(signal) x P(category | signal) from the subcategory model.
+        by_sub = scores.subcategory_probs @ onehot[_category_of(scores.subcategory_labels)]
+        hierarchical = np.concatenate(
+            [scores.signal_probs[:, :1] * by_sub[:, :NO_SIGNAL_INDEX], scores.signal_probs[:, 1:]],
+            axis=1,
+        )
+        per_category = (per_category + hierarchical) / 2
+    if len(scores.category_offsets) and len(per_category):
+        shifted = per_category * np.exp(np.asarray(scores.category_offsets, dtype=np.float32))
+        per_category = shifted / shifted.sum(axis=1, keepdims=True)
     return per_category
 
 

@@ -63,10 +63,10 @@ class EvalReport:
             f"{'accuracy':<{width}}{'':>20}{self.accuracy:>10.3f}",
             "",
             "Confusion matrix (rows: gold, columns: predicted)",
-            " " * width + "".join(f"{label[:12]:>14}" for label in self.labels),
+            " " * width + "".join(f"{label:>15}" for label in self.labels),
         ]
         for label, row in zip(self.labels, self.confusion, strict=True):
-            lines.append(f"{label:<{width}}" + "".join(f"{n:>14d}" for n in row))
+            lines.append(f"{label:<{width}}" + "".join(f"{n:>15d}" for n in row))
         lines += [
             "",
             f"Urgency (112): precision {self.urgency_precision:.3f}, "

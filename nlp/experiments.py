@@ -10,6 +10,7 @@ urgency probabilities (the highest threshold whose out-of-fold recall is at leas
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import time
 import zlib
@@ -21,17 +22,26 @@ import numpy as np
 from nlp.analyzer import Analyzer
 from nlp.baseline import predict_baseline, train_baseline
 from nlp.corpus import TRAIN_DIR, Message, load_messages
-from nlp.decision import category_name, decide
+from nlp.decision import category_name, category_probabilities, decide
 from nlp.evaluation import macro_f1
 from nlp.locations import find_locations
 from nlp.pipeline import ModelConfig
-from nlp.taxonomy import NO_SIGNAL
+from nlp.taxonomy import CATEGORIES, NO_SIGNAL
 from nlp.training import DEFAULT_CONFIG, train_pipeline
 
 URGENCY_TARGET_RECALL = 0.95
+# The candidate whose out-of-fold probabilities the class offsets are fitted on.
+OFFSETS_FROM = "+ word-only category model in the mean"
 
 # Single-model variants: no word-only second model, no subcategory blend, no lexicon.
-_SINGLE = replace(DEFAULT_CONFIG, word_model=False, subcategory_weight=0.0, translate=False)
+_SINGLE = replace(
+    DEFAULT_CONFIG,
+    signal_model=False,
+    word_model=False,
+    translate=False,
+    category_offsets=(0.0, 0.0, 0.0, 0.0),
+)
+_NO_OFFSETS = (0.0, 0.0, 0.0, 0.0)
 _BINARY = replace(_SINGLE, tfidf=False, length=2**16)
 CANDIDATES: dict[str, ModelConfig] = {
     "spaCy TextCatBOW, unigrams": replace(_BINARY, architecture="bow", ngram_size=1),
@@ -41,7 +51,11 @@ CANDIDATES: dict[str, ModelConfig] = {
     "hashed, 1-2-grams + stems + char 4-grams": _BINARY,
     "hashed, + TF-IDF weights": _SINGLE,
     "hashed, + TF-IDF + English/Flemish lexicon": replace(_SINGLE, translate=True),
-    "+ word-only category model, subcategory blend = chosen": DEFAULT_CONFIG,
+    "+ signal model: mean with P(signal) x P(category | signal)": replace(
+        DEFAULT_CONFIG, word_model=False, category_offsets=_NO_OFFSETS
+    ),
+    "+ word-only category model in the mean": replace(DEFAULT_CONFIG, category_offsets=_NO_OFFSETS),
+    "+ class offsets fitted out-of-fold = chosen": DEFAULT_CONFIG,
     "chosen, 2^16 rows": replace(DEFAULT_CONFIG, length=2**16),
     "chosen, 2^17 rows": replace(DEFAULT_CONFIG, length=2**17),
     "chosen, 2^19 rows": replace(DEFAULT_CONFIG, length=2**19),
@@ -51,8 +65,7 @@ CANDIDATES: dict[str, ModelConfig] = {
     "chosen, no stems": replace(DEFAULT_CONFIG, stems=False),
     "chosen, 1-3-grams": replace(DEFAULT_CONFIG, ngram_size=3, urgency_ngram_size=3),
     "chosen, street/shop/number placeholders": replace(DEFAULT_CONFIG, normalise=True),
-    "chosen, no subcategory blend": replace(DEFAULT_CONFIG, subcategory_weight=0.0),
-    "chosen, no word-only model": replace(DEFAULT_CONFIG, word_model=False),
+    "chosen, subcategory table 2^16 rows": replace(DEFAULT_CONFIG, subcategory_length=2**16),
     "single model, one joint category/subcategory textcat": replace(_SINGLE, label_scheme="joint"),
     "spaCy TextCatReduce (CNN tok2vec)": replace(_SINGLE, architecture="cnn", epochs=6),
     "spaCy TextCatEnsemble (CNN + BOW)": replace(_SINGLE, architecture="ensemble", epochs=6),
@@ -70,6 +83,7 @@ class CvResult:
     predict_us: float
     oof_urgency: np.ndarray | None = None
     oof_signal: np.ndarray | None = None
+    oof_category: np.ndarray | None = None  # P(category) before the class offsets
 
 
 def folds(messages: Sequence[Message], k: int, seed: int) -> list[int]:
@@ -116,6 +130,7 @@ def cross_validate(
     guess_all = [NO_SIGNAL] * len(messages)  # indexed like ``messages``
     sub_hits = sub_total = 0
     oof = np.zeros(len(messages), dtype=np.float32)
+    oof_category = np.zeros((len(messages), len(CATEGORIES) + 1), dtype=np.float32)
     train_seconds = predict_seconds = 0.0
     for fold in range(k):
         train = [m for m, f in zip(messages, fold_of, strict=True) if f != fold]
@@ -128,7 +143,8 @@ def cross_validate(
         started = time.perf_counter()
         scores = analyzer.scores([m.text for m in test])
         predict_seconds += time.perf_counter() - started
-        decisions = decide(scores)
+        decisions = decide(scores, config.urgency_threshold)
+        oof_category[test_index] = category_probabilities(replace(scores, category_offsets=()))
         urgency = scores.urgency
         for row, message in enumerate(test):
             category = category_name(int(decisions.category_index[row]))
@@ -152,6 +168,7 @@ def cross_validate(
         predict_us=predict_seconds / len(messages) * 1e6,
         oof_urgency=oof,
         oof_signal=signal,
+        oof_category=oof_category,
     )
 
 
@@ -171,6 +188,22 @@ def baseline_cv(
         gold += [m.category for m in test]
         guess += predict_baseline(model, [m.text for m in test])
     return CvResult("Signalen method (TF-IDF + LR)", macro_f1(gold, guess), 0, 0, 0, seconds / k, 0)
+
+
+def fit_offsets(probs: np.ndarray, gold: Sequence[str]) -> tuple[float, ...]:
+    """Log-prior offsets (criminaliteit, overlast, zorg; geen fixed at 0) on a 0.1 grid
+    that maximise macro-F1 of out-of-fold predictions."""
+    labels = [*CATEGORIES, NO_SIGNAL]
+    logs = np.log(probs + 1e-9)
+    grid = np.round(np.arange(-0.6, 0.61, 0.1), 1)
+    best_score, best = -1.0, (0.0, 0.0, 0.0, 0.0)
+    for a, b, c in itertools.product(grid, grid, grid):
+        offsets = np.array([a, b, c, 0.0])
+        guess = [labels[i] for i in (logs + offsets).argmax(axis=1)]
+        score = macro_f1(gold, guess)
+        if score > best_score + 1e-9:
+            best_score, best = score, (float(a), float(b), float(c), 0.0)
+    return best
 
 
 def choose_threshold(
@@ -202,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     results = []
+    offsets_found: tuple[float, ...] | None = None
     if not args.no_baseline:
         base = baseline_cv(messages, args.folds, args.seed)
         base_grouped = baseline_cv(messages, args.folds, args.seed, grouped) if grouped else None
@@ -215,12 +249,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.only and not any(part in name for part in args.only):
             continue
         result = cross_validate(name, config, messages, args.folds, args.seed)
-        grouped_f1 = (
-            cross_validate(name, config, messages, args.folds, args.seed, grouped).macro_f1
+        grouped_result = (
+            cross_validate(name, config, messages, args.folds, args.seed, grouped)
             if grouped
-            else float("nan")
+            else None
         )
+        grouped_f1 = grouped_result.macro_f1 if grouped_result else float("nan")
         results.append(result)
+        if name == OFFSETS_FROM and result.oof_category is not None:
+            pooled = [result.oof_category]
+            if grouped_result is not None and grouped_result.oof_category is not None:
+                pooled.append(grouped_result.oof_category)
+            gold = [m.category for m in messages] * len(pooled)
+            offsets_found = fit_offsets(np.concatenate(pooled), gold)
         print(
             f"| {name} | {result.macro_f1:.3f} | {grouped_f1:.3f} | "
             f"{result.subcategory_accuracy:.3f} | {result.urgency_recall:.3f} | "
@@ -228,6 +269,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{result.predict_us:.0f} |",
             flush=True,
         )
+    if offsets_found is not None:
+        print(f"class offsets fitted out-of-fold ({OFFSETS_FROM}): {offsets_found}")
     urgent = np.array([m.urgent for m in messages])
     for result in results:
         if result.oof_urgency is not None and result.oof_signal is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from nlp.lexicon import Scan, as_scan, words
@@ -85,10 +86,10 @@ _DUTCH_TWO_LETTER = words(
 
 _BARE_STREETS = frozenset({"markt", "brink", "dam", "plein", "rokin", "damrak", "overtoom"})
 _HOUSE_NUMBER = re.compile(
-    r"\s*(?:nr\.?\s*|nummer\s+)?(?P<num>[1-9]\d{0,4})(?![\d:.,]\d|\d)"
-    r"(?P<add>\s*-\s*\d{1,4}(?!\d)|\s*-?\s*(?:hs|bis|huis|bg|boven|iii|ii|iv|i)\b"
-    r"|-?[a-z](?![\w'’])|\s[a-z](?![\w'’-]))?",
-    re.IGNORECASE,
+    r"\s*(?:[Nn][Rr]\.?\s*|[Nn]ummer\s+)?(?P<num>[1-9]\d{0,4})(?![\d:.,]\d|\d)"
+    r"(?P<add>\s*-\s*\d{1,4}(?!\d)"
+    r"|\s*-?\s*(?:hs|HS|bis|huis|bg|boven|iii|III|ii|II|iv|IV|i|I)\b"
+    r"|-?[a-zA-Z](?![\w'’])|\s[a-zA-Z](?![\w'’-]))?",
 )
 _WORD_BREAKS = frozenset(',;:!?()"\n\t/')
 _NEXT_WORD = re.compile(r"\s*([\w'’]+)")
@@ -232,6 +233,7 @@ def street_of(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def normalise_street(name: str) -> str:
     """Dutch capitalisation: "burgemeester de withstraat" becomes "Burgemeester de Withstraat"."""
     words = name.split()
@@ -405,8 +407,10 @@ def _is_name_word(text: str, start: int, token: str) -> bool:
     """A capitalised word inside a sentence ("op de Jan Steenstraat", not "Inbraak Kerkstraat")."""
     if not (token[:1].isupper() and token.isalpha()):
         return False
-    before = text[:start].rstrip()
-    return bool(before) and before[-1] not in ".!?:\n"
+    index = start - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return index >= 0 and text[index] not in ".!?:\n"
 
 
 def _postcodes(scan: Scan) -> list[Location]:

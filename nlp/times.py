@@ -247,7 +247,11 @@ class TimeMention:
     granularity: Granularity
 
     def to_dict(self) -> dict[str, str]:
-        return {"text": self.text, "value": self.value.isoformat(), "granularity": self.granularity}
+        return {
+            "text": self.text,
+            "value": self.value.isoformat(timespec="seconds"),
+            "granularity": self.granularity,
+        }
 
 
 @dataclass(slots=True)

@@ -32,8 +32,10 @@ from nlp.corpus import (
 from nlp.features import fit_idf
 from nlp.pipeline import (
     META_FILE,
+    SIGNAL_LABELS,
     SUBCATEGORY,
     TEXTCAT,
+    TEXTCAT_SIGNAL,
     TEXTCAT_WORDS,
     URGENCY,
     URGENT_LABEL,
@@ -48,7 +50,7 @@ from nlp.taxonomy import NO_SIGNAL
 
 # Bump when code that shapes the trained model changes (features, labels, training loop),
 # so that ensure_model retrains models built by older code.
-CODE_VERSION = "3"
+CODE_VERSION = "5"
 DEFAULT_MODEL_DIR = Path("var/model")
 DEFAULT_CONFIG = ModelConfig()
 _SHARE_DOCS = True
@@ -177,6 +179,9 @@ def train_pipeline(
             ],
         ),
     ]
+    if TEXTCAT_SIGNAL in nlp.pipe_names:
+        signal = [NO_SIGNAL if m.category == NO_SIGNAL else SIGNAL_LABELS[0] for m in messages]
+        tasks.append((_component(nlp, TEXTCAT_SIGNAL), _examples(docs, signal, SIGNAL_LABELS)))
     if TEXTCAT_WORDS in nlp.pipe_names:
         categories = [m.category for m in messages]
         tasks.append(
@@ -189,12 +194,19 @@ def train_pipeline(
         )
     # Parameter averaging doubles the cost of every step on the dense weight table.
     optimizer = Adam(config.learn_rate, use_averages=config.averages)
+    fitted: dict[str, Any] = {}
     for component, examples in tasks:
         present = [e for e in examples if e is not None]
         component.initialize(lambda present=present: present, nlp=nlp)
         featurizer = component.model.layers[0]
         if featurizer.name == "buurtbot_hashed_features":
-            fit_idf(featurizer, [e.predicted for e in present])
+            # One IDF table per kind of features, from all training messages, so components
+            # with the same features can share them at inference (analyzer._predict).
+            kind = repr(sorted(featurizer.attrs.items()))
+            if kind not in fitted:
+                fit_idf(featurizer, docs)
+                fitted[kind] = featurizer.get_param("idf")
+            featurizer.set_param("idf", fitted[kind])
     order = list(range(len(messages)))
     rng = random.Random(seed)
     losses: dict[str, float] = {}

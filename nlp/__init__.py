@@ -1,1 +1,1 @@
-"""buurtbot."""
+"""Dutch NLP for buurtbot: classifier and extractors (see nlp/README.md)."""

@@ -20,13 +20,15 @@ LocationKind = Literal["address", "street", "corner", "postcode", "landmark"]
 # Endings that name streets in lower case too ("dorpsstraat 12a" as typed in a chat).
 _SAFE_SUFFIXES = (
     "straatje|straat|steegje|steeg|weg|laantje|laan|pleintje|plein|singel|gracht|kade|dijk"
-    "|dreef|boulevard|allee|hof|wal|markt|pad|plantsoen|baan|ring|park|erf|haven|kwartier|zijde"
+    "|dreef|boulevard|allee|hof|wal|markt|pad|plantsoen|baan|park|erf|haven|kwartier|zijde"
 )
 # Endings that are common nouns as well: capitalised and with a house number only.
 _RISKY_SUFFIXES = (
     "veld|tuin|burg|berg|akker|brink|weide|horst|oord|kamp|veen|kant|dal|vaart|poort|donk"
-    "|heuvel|schans|zoom|stede|hout|loop|waard|wetering|dam|hoven|rade|sluis|heide|lei"
+    "|heuvel|schans|zoom|stede|hout|loop|waard|wetering|dam|hoven|rade|sluis|heide|lei|ring"
 )
+# Verbs and nouns that end like a street: "doodslaan", "inboedelverzekering", "blokkade".
+_NOT_STREET_ENDINGS = ("slaan", "blokkade")
 _SAFE_SET = frozenset(_SAFE_SUFFIXES.split("|"))
 _SUFFIXES = tuple(sorted(f"{_SAFE_SUFFIXES}|{_RISKY_SUFFIXES}".split("|"), key=len, reverse=True))
 _SUFFIXES_BY_TAIL: dict[str, tuple[str, ...]] = {}
@@ -45,7 +47,8 @@ _GENERIC_NOUNS = words(
     schoolplein speelplein marktplein fietspad voetpad wandelpad achterpad tuinpad zandpad
     kerkhof gerechtshof binnenhof supermarkt weekmarkt jaarmarkt vismarkt winkelpark speelpark
     bedrijvenpark skatebaan rijbaan loopbaan tennisbaan ijsbaan busbaan fietsbaan oprijbaan
-    trambaan woonerf jachthaven oorring overzijde achterzijde voorzijde
+    trambaan woonerf jachthaven oorring overzijde achterzijde voorzijde spoorbaan rommelmarkt
+    kerstmarkt boerenmarkt
     """
 )
 _TITLE_WORDS = words(
@@ -198,6 +201,7 @@ def is_street_name(word: str) -> bool:
         and suffix in _SAFE_SET
         and len(word) - len(suffix) >= 2
         and word not in _GENERIC_NOUNS
+        and not word.endswith(_NOT_STREET_ENDINGS)
         and word.isalpha()
     )
 
@@ -319,7 +323,9 @@ def _streets(scan: Scan) -> list[Location]:
     for word_start, word_end in _street_words(scan):
         word = text[word_start:word_end]
         lower = scan.low[word_start:word_end]
-        if lower in _GENERIC_NOUNS or not (word[:1].isalpha() or lower.startswith("'s-")):
+        if lower in _GENERIC_NOUNS or lower.endswith(_NOT_STREET_ENDINGS):
+            continue
+        if not (word[:1].isalpha() or lower.startswith("'s-")):
             continue
         suffix = _suffix(lower) or ""
         number = _HOUSE_NUMBER.match(text, word_end)

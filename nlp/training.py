@@ -53,7 +53,6 @@ from nlp.taxonomy import NO_SIGNAL
 CODE_VERSION = "5"
 DEFAULT_MODEL_DIR = Path("var/model")
 DEFAULT_CONFIG = ModelConfig()
-_SHARE_DOCS = True
 
 
 @dataclass(frozen=True)
@@ -155,8 +154,9 @@ def train_pipeline(
 ) -> tuple[Language, dict[str, float]]:
     """Build and train the pipeline in memory; same messages, config and seed give same model."""
     fix_random_seed(seed)
-    global _SHARE_DOCS
-    _SHARE_DOCS = config.architecture in {"hashed", "bow"}
+    # The bag-of-features textcats read only ``reference.cats``, so their examples can share
+    # the doc; spaCy's own architectures need a full copy (Example.from_dict).
+    share = config.architecture == "hashed"
     nlp = build_pipeline(config)
     docs = [nlp.make_doc(m.text) for m in messages]
     joint = config.label_scheme == "joint"
@@ -169,28 +169,34 @@ def train_pipeline(
                 docs,
                 [m.joint_label if joint else m.category for m in messages],
                 joint_labels() if joint else category_labels(),
+                share,
             ),
         ),
         (
             _component(nlp, URGENCY),
             [
-                _example(doc, {URGENT_LABEL: float(m.urgent)})
+                _example(doc, {URGENT_LABEL: float(m.urgent)}, share)
                 for doc, m in zip(docs, messages, strict=True)
             ],
         ),
     ]
     if TEXTCAT_SIGNAL in nlp.pipe_names:
         signal = [NO_SIGNAL if m.category == NO_SIGNAL else SIGNAL_LABELS[0] for m in messages]
-        tasks.append((_component(nlp, TEXTCAT_SIGNAL), _examples(docs, signal, SIGNAL_LABELS)))
+        tasks.append(
+            (_component(nlp, TEXTCAT_SIGNAL), _examples(docs, signal, SIGNAL_LABELS, share))
+        )
     if TEXTCAT_WORDS in nlp.pipe_names:
         categories = [m.category for m in messages]
         tasks.append(
-            (_component(nlp, TEXTCAT_WORDS), _examples(docs, categories, category_labels()))
+            (_component(nlp, TEXTCAT_WORDS), _examples(docs, categories, category_labels(), share))
         )
     if not joint:
         subcategories = [m.joint_label if m.category != NO_SIGNAL else None for m in messages]
         tasks.append(
-            (_component(nlp, SUBCATEGORY), _examples(docs, subcategories, subcategory_labels()))
+            (
+                _component(nlp, SUBCATEGORY),
+                _examples(docs, subcategories, subcategory_labels(), share),
+            )
         )
     # Parameter averaging doubles the cost of every step on the dense weight table.
     optimizer = Adam(config.learn_rate, use_averages=config.averages)
@@ -227,7 +233,7 @@ def _component(nlp: Language, name: str) -> TrainablePipe:
 
 
 def _examples(
-    docs: list[Doc], labels: Sequence[str | None], component_labels: Sequence[str]
+    docs: list[Doc], labels: Sequence[str | None], component_labels: Sequence[str], share: bool
 ) -> list[Example | None]:
     """One-hot examples over all of a textcat's labels; None where a message has no label.
 
@@ -237,18 +243,14 @@ def _examples(
     return [
         None
         if label is None
-        else _example(doc, {other: float(other == label) for other in component_labels})
+        else _example(doc, {other: float(other == label) for other in component_labels}, share)
         for doc, label in zip(docs, labels, strict=True)
     ]
 
 
-def _example(doc: Doc, cats: dict[str, float]) -> Example:
-    """A text-classification example that shares the doc instead of copying its tokens.
-
-    The bag-of-features textcats read only ``reference.cats``; ``Example.from_dict`` would
-    copy every token of every message. (spaCy's tok2vec architectures need the full copy.)
-    """
-    if _SHARE_DOCS:
+def _example(doc: Doc, cats: dict[str, float], share: bool) -> Example:
+    """A text-classification example; with ``share`` the doc is not copied token by token."""
+    if share:
         reference = Doc(doc.vocab, words=[])
         reference.cats = cats
         return Example(doc, reference)

@@ -177,3 +177,22 @@ class TestStreetOf:
 )
 def test_normalise_street(raw: str, expected: str) -> None:
     assert normalise_street(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dekt de inboedelverzekering ook diefstal uit de schuur?",
+        "Ze riep dat ze mijn hond zou doodslaan",
+        "er was een blokkade op de weg",
+        "de rommelmarkt is zaterdag",
+    ],
+)
+def test_words_that_only_end_like_streets(text: str) -> None:
+    assert [loc for loc in find_locations(text) if loc.kind in {"street", "address"}] == []
+
+
+def test_ring_streets_need_capitals_and_a_number() -> None:
+    [loc] = find_locations("inbraak Kastelenring 12")
+    assert (loc.street, loc.number) == ("Kastelenring", "12")
+    assert find_locations("de vergadering is om 8 uur op de kastelenring") == []

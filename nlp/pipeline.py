@@ -31,7 +31,9 @@ TEXTCAT_WORDS = "textcat_words"
 # Signal or geen: with the subcategory model it gives a second, hierarchical estimate of the
 # category (P(signal) x P(category | signal)) that is averaged with the flat one.
 TEXTCAT_SIGNAL = "signal"
-SIGNAL_LABELS = ("signaal", NO_SIGNAL_LABEL)
+# Label names are unique across components: spaCy writes every component's scores into the
+# same doc.cats, and a shared name would be overwritten by the later component.
+SIGNAL_LABELS = ("signaal", "geen signaal")
 SUBCATEGORY = "subcategory"
 URGENCY = "urgency"
 URGENT_LABEL = "urgent"
@@ -46,6 +48,11 @@ def joint_labels() -> list[str]:
 
 def category_labels() -> list[str]:
     return [*CATEGORIES, NO_SIGNAL_LABEL]
+
+
+def word_model_labels() -> list[str]:
+    """The word-only category model's labels, in the order of :func:`category_labels`."""
+    return [f"{label} (woorden)" for label in category_labels()]
 
 
 def subcategory_labels() -> list[str]:
@@ -162,7 +169,7 @@ def build_pipeline(config: ModelConfig) -> Language:
     )
     if not joint and config.word_model:
         words_only = replace(config, char_ngrams=0)
-        _add_textcat(nlp, TEXTCAT_WORDS, words_only, category_labels(), config.length)
+        _add_textcat(nlp, TEXTCAT_WORDS, words_only, word_model_labels(), config.length)
     if not joint and config.signal_model:
         _add_textcat(nlp, TEXTCAT_SIGNAL, config, list(SIGNAL_LABELS), config.signal_length)
     if not joint:

@@ -45,12 +45,13 @@ from nlp.pipeline import (
     joint_labels,
     read_meta,
     subcategory_labels,
+    word_model_labels,
 )
 from nlp.taxonomy import NO_SIGNAL
 
 # Bump when code that shapes the trained model changes (features, labels, training loop),
 # so that ensure_model retrains models built by older code.
-CODE_VERSION = "5"
+CODE_VERSION = "6"
 DEFAULT_MODEL_DIR = Path("var/model")
 DEFAULT_CONFIG = ModelConfig()
 
@@ -181,15 +182,14 @@ def train_pipeline(
         ),
     ]
     if TEXTCAT_SIGNAL in nlp.pipe_names:
-        signal = [NO_SIGNAL if m.category == NO_SIGNAL else SIGNAL_LABELS[0] for m in messages]
+        signal = [SIGNAL_LABELS[m.category == NO_SIGNAL] for m in messages]
         tasks.append(
             (_component(nlp, TEXTCAT_SIGNAL), _examples(docs, signal, SIGNAL_LABELS, share))
         )
     if TEXTCAT_WORDS in nlp.pipe_names:
-        categories = [m.category for m in messages]
-        tasks.append(
-            (_component(nlp, TEXTCAT_WORDS), _examples(docs, categories, category_labels(), share))
-        )
+        labels = word_model_labels()
+        categories = [labels[category_labels().index(m.category)] for m in messages]
+        tasks.append((_component(nlp, TEXTCAT_WORDS), _examples(docs, categories, labels, share)))
     if not joint:
         subcategories = [m.joint_label if m.category != NO_SIGNAL else None for m in messages]
         tasks.append(

@@ -124,3 +124,19 @@ def test_model_loads_in_a_fresh_process(model_dir: object) -> None:
         [sys.executable, "-c", code, str(model_dir)], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() in LABELS
+
+
+def test_shared_features_give_the_same_scores_as_the_spacy_pipeline(analyzer: Analyzer) -> None:
+    """The analyzer computes shared features once; spaCy's own pipe must agree exactly
+    (label names are unique across components, so doc.cats holds every score)."""
+    texts = [
+        "Er wordt ingebroken bij Kerkstraat 5!",
+        "Heeft iemand een ladder?",
+        "HELP man op grond",
+    ]
+    scores = analyzer.scores(texts)
+    nlp = analyzer._nlp
+    for row, doc in enumerate(nlp.pipe(texts)):
+        for column, label in enumerate(scores.labels):
+            assert abs(doc.cats[label] - float(scores.label_probs[row, column])) < 1e-6
+        assert abs(doc.cats["urgent"] - float(scores.urgency[row])) < 1e-6

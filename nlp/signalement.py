@@ -19,12 +19,6 @@ _COLOURS = (
 )
 # Adjective forms: "zwart", "zwarte", "donkerblauwe", "lichtgrijze", "grijze".
 _COLOUR_ADJ = rf"(?:donker|licht|fel|mat|metallic\s+)?(?:{_COLOURS})(?:e|en|ig|ige)?"
-_CLOTHING_ADJ = (
-    rf"(?:{_COLOUR_ADJ}|lange|korte|lang|kort|dikke|dik|dunne|wijde|strakke|leren|lederen"
-    r"|spijker|gestreepte|geruite|gewatteerde|capuchon|sport|trainings|nike|adidas|puma"
-    r"|moncler|canada\s+goose|the\s+north\s+face|north\s+face|stone\s+island|under\s+armour"
-    r"|ralph\s+lauren|gucci|lacoste|fila|jordan|new\s+balance|air\s+max)"
-)
 # Position on the body, top to bottom; accessories last.
 _GARMENTS: dict[str, int] = {
     **dict.fromkeys(
@@ -86,9 +80,6 @@ _GENDER: dict[str, str] = {
         word_list("vrouw vrouwen meisje meisjes meid meiden dame dames mevrouw"), "vrouw"
     ),
 }
-_GENDER_RX = re.compile(
-    r"\b(?P<g>" + "|".join(sorted(_GENDER, key=len, reverse=True)) + r")\b", re.IGNORECASE
-)
 
 _AGE_RANGE = re.compile(
     r"\b(?P<a>[1-9]\d?)\s*(?:-|–|tot|à|a|of)\s*(?P<b>[1-9]\d?)\s*(?:jaar|jr\.?)(?:\s+oud)?\b",
@@ -261,11 +252,6 @@ _MODELS: dict[str, tuple[str, str]] = {
     "x5": ("BMW", "X5"),
 }
 _VEHICLE_WORDS = {**_VEHICLE_KINDS, **dict.fromkeys(_BRANDS), **dict.fromkeys(_MODELS)}
-_VEHICLE = re.compile(
-    rf"\b(?:(?P<colour>{_COLOUR_ADJ})\s+(?:(?:oude|nieuwe|grote|kleine|dure)\s+)?)?"
-    r"(?P<word>" + "|".join(sorted(map(re.escape, _VEHICLE_WORDS), key=len, reverse=True)) + r")"
-    r"(?![\w-])",
-)
 _COLOUR_AFTER = re.compile(rf"^[\s,(]+(?:kleur\s*:?\s*)?(?P<colour>{_COLOUR_ADJ})\b")
 
 _DIRECTION_STOP = (

@@ -112,7 +112,6 @@ _DAY_OFFSETS: dict[str, int] = {
 }
 
 _HOUR_WORD = "een|één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf"
-_HOUR = rf"(?:[01]?\d|2[0-4]|{_HOUR_WORD})"
 _PERIOD_RX = "ochtend|morgen|middag|avond|nacht"
 _WEEKDAY_RX = "|".join(_WEEKDAYS)
 _MONTH_RX = "|".join(sorted(_MONTHS, key=len, reverse=True))

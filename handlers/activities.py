@@ -150,22 +150,10 @@ def _summary(ctx: Context, conv: Conversation) -> Safe:
 
 
 async def on_button(ctx: Context) -> None:
-    parsed = pf.split(ctx.incoming.data)
-    if parsed is None:
-        await ctx.notice(ctx.t("common.button_unknown"))
+    pressed = await pf.pressed(ctx, FLOW, "activities.stopped")
+    if pressed is None:
         return
-    token, action, value = parsed
-    conv = await pf.current(ctx, FLOW)
-    if conv is None or conv.token != token:
-        await ctx.notice(ctx.t("common.button_stale"))
-        return
-    if pf.expired(ctx, conv):
-        await pf.expire(ctx, conv)
-        return
-    if action == "stop":
-        await pf.end(ctx, conv)
-        await pf.show(ctx, conv, ctx.t("activities.stopped"), in_place=True)
-        return
+    conv, action, value = pressed
     expected = {"grp": "group", "kind": "kind", "skip": "description", "post": "summary"}
     if action not in expected:
         await ctx.notice(ctx.t("common.button_unknown"))

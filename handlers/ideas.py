@@ -86,22 +86,10 @@ def render(
 
 async def on_group_choice(ctx: Context) -> None:
     """ideeg:<token>:grp:<group> in the private chat."""
-    parsed = pf.split(ctx.incoming.data)
-    if parsed is None:
-        await ctx.notice(ctx.t("common.button_unknown"))
+    pressed = await pf.pressed(ctx, FLOW, "ideas.stopped")
+    if pressed is None:
         return
-    token, action, value = parsed
-    conv = await pf.current(ctx, FLOW)
-    if conv is None or conv.token != token:
-        await ctx.notice(ctx.t("common.button_stale"))
-        return
-    if pf.expired(ctx, conv):
-        await pf.expire(ctx, conv)
-        return
-    if action == "stop":
-        await pf.end(ctx, conv)
-        await pf.show(ctx, conv, ctx.t("ideas.stopped"), in_place=True)
-        return
+    conv, action, value = pressed
     choices = {str(gid) for gid, _ in conv.data.get("choices", [])}
     if action != "grp" or value not in choices:
         await ctx.notice(ctx.t("common.button_unknown"))

@@ -98,22 +98,10 @@ def _question(t: Translator, conv: Conversation) -> tuple[str, pf.Buttons]:
 
 
 async def on_button(ctx: Context) -> None:
-    parsed = pf.split(ctx.incoming.data)
-    if parsed is None:
-        await ctx.notice(ctx.t("common.button_unknown"))
+    pressed = await pf.pressed(ctx, FLOW, "impact.stopped")
+    if pressed is None:
         return
-    token, action, value = parsed
-    conv = await pf.current(ctx, FLOW)
-    if conv is None or conv.token != token:
-        await ctx.notice(ctx.t("common.button_stale"))
-        return
-    if pf.expired(ctx, conv):
-        await pf.expire(ctx, conv)
-        return
-    if action == "stop":
-        await pf.end(ctx, conv)
-        await pf.show(ctx, conv, ctx.t("impact.stopped"), in_place=True)
-        return
+    conv, action, value = pressed
     if action == "grp" and conv.step == _GROUP_STEP:
         await _choose_group(ctx, conv, value)
         return

@@ -66,6 +66,31 @@ async def current(ctx: Context, flow: str) -> Conversation | None:
     return conv if conv is not None and conv.flow == flow else None
 
 
+async def pressed(ctx: Context, flow: str, stopped: str) -> tuple[Conversation, str, str] | None:
+    """A button of ``flow``: (conversation, action, value), or None when it was dealt with here.
+
+    Forged data, a button of an older conversation, an expired conversation and "stop" (which
+    shows the catalogue text ``stopped``) are all answered here, so flows see only live actions.
+    """
+    parsed = split(ctx.incoming.data)
+    if parsed is None:
+        await ctx.notice(ctx.t("common.button_unknown"))
+        return None
+    token, action, value = parsed
+    conv = await current(ctx, flow)
+    if conv is None or conv.token != token:
+        await ctx.notice(ctx.t("common.button_stale"))
+        return None
+    if expired(ctx, conv):
+        await expire(ctx, conv)
+        return None
+    if action == "stop":
+        await end(ctx, conv)
+        await show(ctx, conv, ctx.t(stopped), in_place=True)
+        return None
+    return conv, action, value
+
+
 def expired(ctx: Context, conv: Conversation) -> bool:
     limit = ctx.services.settings.conversation_timeout_minutes
     return (ctx.now - conv.updated_at).total_seconds() > limit * 60

@@ -182,22 +182,10 @@ def _next_step(conv: Conversation) -> str:
 
 
 async def on_button(ctx: Context) -> None:
-    parsed = pf.split(ctx.incoming.data)
-    if parsed is None:
-        await ctx.notice(ctx.t("common.button_unknown"))
+    pressed = await pf.pressed(ctx, FLOW, "schouw.stopped")
+    if pressed is None:
         return
-    token, action, value = parsed
-    conv = await pf.current(ctx, FLOW)
-    if conv is None or conv.token != token:
-        await ctx.notice(ctx.t("common.button_stale"))
-        return
-    if pf.expired(ctx, conv):
-        await pf.expire(ctx, conv)
-        return
-    if action == "stop":
-        await pf.end(ctx, conv)
-        await pf.show(ctx, conv, ctx.t("schouw.stopped"), in_place=True)
-        return
+    conv, action, value = pressed
     steps = {"t": "items", "next": "items", "save": "summary"}
     if action == "unknown":
         if not conv.step.startswith("where:"):

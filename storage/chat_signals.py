@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.models import Signal, SignalDraft, Status
 from storage.db import Database
-from storage.signals import _INSERT_COLUMNS, _row_values, _signal, insert_event, stored
+from storage.signals import _signal, insert_event, insert_signal, stored
 from storage.timeutil import from_epoch, to_epoch
 
 
@@ -78,26 +78,12 @@ class ChatSignalRepository:
         self, draft: SignalDraft, message_id: str, sent_at: datetime, text: str
     ) -> Signal:
         """A new chat signal with its first message, in one transaction."""
-        placeholders = ", ".join("?" * len(_INSERT_COLUMNS.split(",")))
         async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                f"INSERT INTO signals ({_INSERT_COLUMNS}) VALUES ({placeholders})",
-                _row_values(draft),
-            )
-            signal_id = cur.lastrowid
-            assert signal_id is not None
+            signal_id = await insert_signal(conn, draft)
             await conn.execute(
                 "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id, sent_at,"
                 " text) VALUES (?, ?, ?, ?, ?, ?)",
                 (draft.group_id, message_id, signal_id, draft.reporter_id, to_epoch(sent_at), text),
-            )
-            await insert_event(
-                conn,
-                signal_id,
-                "created",
-                draft.reported_at,
-                draft.reporter_id,
-                {"source": draft.source.value, "category": draft.category},
             )
         return stored(draft, signal_id)  # everything stored is known: no read-back
 

@@ -94,28 +94,35 @@ async def insert_event(
     )
 
 
+_PLACEHOLDERS = ", ".join("?" * len(_INSERT_COLUMNS.split(",")))
+
+
+async def insert_signal(conn: aiosqlite.Connection, draft: SignalDraft) -> int:
+    """Insert a signal and its ``created`` event (inside the caller's transaction)."""
+    cur = await conn.execute(
+        f"INSERT INTO signals ({_INSERT_COLUMNS}) VALUES ({_PLACEHOLDERS})", _row_values(draft)
+    )
+    signal_id = cur.lastrowid
+    assert signal_id is not None
+    await insert_event(
+        conn,
+        signal_id,
+        "created",
+        draft.reported_at,
+        draft.reporter_id,
+        {"source": draft.source.value, "category": draft.category},
+    )
+    return signal_id
+
+
 class SignalRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def add(self, draft: SignalDraft) -> Signal:
         """Store the signal together with its ``created`` event."""
-        placeholders = ", ".join("?" * len(_INSERT_COLUMNS.split(",")))
         async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                f"INSERT INTO signals ({_INSERT_COLUMNS}) VALUES ({placeholders})",
-                _row_values(draft),
-            )
-            signal_id = cur.lastrowid
-            assert signal_id is not None
-            await insert_event(
-                conn,
-                signal_id,
-                "created",
-                draft.reported_at,
-                draft.reporter_id,
-                {"source": draft.source.value, "category": draft.category},
-            )
+            signal_id = await insert_signal(conn, draft)
         return stored(draft, signal_id)  # everything stored is known: no read-back
 
     async def get(self, signal_id: int) -> Signal | None:

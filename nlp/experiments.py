@@ -51,7 +51,7 @@ CANDIDATES: dict[str, ModelConfig] = {
     "hashed, 1-2-grams + stems + char 4-grams": _BINARY,
     "hashed, + TF-IDF weights": _SINGLE,
     "hashed, + TF-IDF + English/Flemish lexicon": replace(_SINGLE, translate=True),
-    "+ signal model: mean with P(signal) x P(category | signal)": replace(
+    "+ signal model: mean with P(signal) x P(category given signal)": replace(
         DEFAULT_CONFIG, word_model=False, category_offsets=_NO_OFFSETS
     ),
     "+ word-only category model in the mean": replace(DEFAULT_CONFIG, category_offsets=_NO_OFFSETS),

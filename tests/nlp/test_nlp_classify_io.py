@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 from nlp.analyzer import Analyzer
 from nlp.classify_io import parse_input_line, run
 
 
-def classify(analyzer: Analyzer, lines: list[str]) -> tuple[int, list[dict[str, object]]]:
+def classify(analyzer: Analyzer, lines: list[str]) -> tuple[int, list[dict[str, Any]]]:
     stdout = io.StringIO()
     code = run(io.StringIO("".join(line + "\n" for line in lines)), stdout, analyzer)
     return code, [json.loads(line) for line in stdout.getvalue().splitlines()]
@@ -78,6 +79,8 @@ def test_windows_line_endings_and_unicode(analyzer: Analyzer) -> None:
 def test_parse_input_line() -> None:
     assert parse_input_line("hallo\n") == ("hallo", None)
     assert parse_input_line('{"text": "x"}') == ("x", None)
-    text, sent_at = parse_input_line('{"text": "x", "sent_at": "2026-11-18T14:00:00+01:00"}')  # type: ignore[misc]
+    parsed = parse_input_line('{"text": "x", "sent_at": "2026-11-18T14:00:00+01:00"}')
+    assert isinstance(parsed, tuple)
+    text, sent_at = parsed
     assert text == "x" and sent_at is not None and sent_at.utcoffset() is not None
     assert isinstance(parse_input_line('{"text": "x", "sent_at": 5}'), str)

@@ -30,6 +30,9 @@ class Correction(Protocol):
     @property
     def subcategory(self) -> str | None: ...
 
+    @property
+    def urgent(self) -> bool: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Message:
@@ -100,13 +103,30 @@ def parse_line(line: str) -> Message | None:
     return Message(text, category, subcategory, bool(row.get("urgent", False)))
 
 
-def from_corrections(corrections: Iterable[Correction]) -> list[Message]:
-    """Coordinators' corrections as training messages; urgency is not corrected, so False."""
+def _same_text(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def from_corrections(
+    corrections: Iterable[Correction], held_out: Iterable[Message] = ()
+) -> list[Message]:
+    """Coordinators' corrections as training messages.
+
+    Urgency is the corrected signal's (never for ``geen``). A correction whose text is also
+    in ``held_out`` is left out, so the held-out split stays unseen.
+    """
+    unseen = {_same_text(message.text) for message in held_out}
     out: list[Message] = []
     for item in corrections:
-        if item.category in LABELS and isinstance(item.text, str) and item.text.strip():
-            sub = None if item.category == NO_SIGNAL else item.subcategory
-            out.append(Message(item.text, item.category, sub, False))
+        if item.category not in LABELS or not isinstance(item.text, str) or not item.text.strip():
+            continue
+        if _same_text(item.text) in unseen:
+            continue
+        signal = item.category != NO_SIGNAL
+        sub = item.subcategory
+        if not signal or sub is None or not is_subcategory(item.category, sub):
+            sub = None
+        out.append(Message(item.text, item.category, sub, signal and bool(item.urgent)))
     return out
 
 

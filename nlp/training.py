@@ -21,6 +21,7 @@ from spacy.util import fix_random_seed, minibatch
 from thinc.api import Adam
 
 from nlp.corpus import (
+    HELDOUT_DIR,
     TRAIN_DIR,
     Correction,
     Message,
@@ -112,7 +113,7 @@ def train(
     (ensure_model cannot read the database, so it must not discard them).
     """
     out = Path(out_dir)
-    extra = from_corrections(corrections)
+    extra = from_corrections(corrections, load_messages(HELDOUT_DIR)) if corrections else []
     corpus = list(messages) if messages is not None else load_messages(TRAIN_DIR)
     data = [*corpus, *extra]
     if not data:

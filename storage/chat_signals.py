@@ -42,6 +42,7 @@ class Correction:
     text: str
     category: str
     subcategory: str | None
+    urgent: bool
 
 
 def _message(row: aiosqlite.Row) -> ChatMessage:
@@ -280,9 +281,13 @@ class ChatSignalRepository:
             )
 
     async def corrections(self) -> list[Correction]:
-        """Every correction whose text is still kept, oldest first (training data)."""
+        """Every correction whose text is still kept, oldest first (training data).
+
+        Urgency is not corrected: it is the signal's own, as the group saw it.
+        """
         rows = await self._db.fetch_all(
-            "SELECT text, category, subcategory FROM corrections WHERE text IS NOT NULL"
-            " ORDER BY corrected_at, id"
+            "SELECT c.text, c.category, c.subcategory, COALESCE(s.urgent, 0)"
+            " FROM corrections c LEFT JOIN signals s ON s.id = c.signal_id"
+            " WHERE c.text IS NOT NULL ORDER BY c.corrected_at, c.id"
         )
-        return [Correction(row[0], row[1], row[2]) for row in rows]
+        return [Correction(row[0], row[1], row[2], bool(row[3])) for row in rows]

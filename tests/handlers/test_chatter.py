@@ -226,9 +226,30 @@ async def test_coordinator_corrects_by_reply(chats: Chats, messenger: RecordingM
         ("zorg", "vermissing"),
         ("geen", None),
     ]
-    assert all(c.text == THEFT for c in corrections)
+    assert all(c.text == THEFT and not c.urgent for c in corrections)
     await correction(COR, "onzin")
     assert "ken ik niet" in messenger.last(GROUP.id).text
+
+
+async def test_correction_keeps_the_signals_urgency_for_training(chats: Chats) -> None:
+    await chats.add_bot()
+    message_id = await chats.text(ANNA, URGENT, GROUP)
+    await chats.send(
+        Incoming(
+            Kind.COMMAND,
+            GROUP,
+            COR,
+            chats.clock.now,
+            message_id="c1",
+            command="correctie",
+            args="overlast",
+            reply_to_message_id=message_id,
+            reply_to_sender=ANNA,
+            reply_to_text=URGENT,
+        )
+    )
+    [correction] = await chats.bot.services.chat_signals.corrections()
+    assert (correction.category, correction.urgent) == ("overlast", True)
 
 
 async def test_correction_buttons_recheck_the_role(

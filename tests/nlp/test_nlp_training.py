@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nlp.analyzer import Analyzer
-from nlp.corpus import Message
+from nlp.corpus import Message, from_corrections
 from nlp.pipeline import META_FILE
 from nlp.training import DEFAULT_CONFIG, model_fingerprint, train
 
@@ -96,6 +96,7 @@ class FakeCorrection:
     text: str
     category: str
     subcategory: str | None
+    urgent: bool = False
 
 
 def test_corrections_are_appended(tmp_path: Path) -> None:
@@ -107,6 +108,21 @@ def test_corrections_are_appended(tmp_path: Path) -> None:
     report = train(tmp_path / "c", seed=0, config=FAST, messages=SMALL, corrections=corrections)
     assert report.corrections == 2
     assert report.examples == len(SMALL) + 2
+
+
+def test_corrections_keep_urgency_and_never_leak_held_out() -> None:
+    held_out = [Message("Er wordt NU ingebroken bij nr 12!", "criminaliteit", "inbraak", True)]
+    corrections = [
+        FakeCorrection("er wordt nu  ingebroken bij NR 12!", "overlast", None, True),  # held out
+        FakeCorrection("man ligt op straat en reageert niet", "zorg", "onwel", True),
+        FakeCorrection("busje staat er al dagen", "overlast", "inbraak"),  # not an overlast kind
+        FakeCorrection("loos alarm, het was de kat", "geen", None, True),
+    ]
+    assert from_corrections(corrections, held_out) == [
+        Message("man ligt op straat en reageert niet", "zorg", "onwel", True),
+        Message("busje staat er al dagen", "overlast", None, False),
+        Message("loos alarm, het was de kat", "geen", None, False),  # geen is never urgent
+    ]
 
 
 def test_empty_training_set_is_an_error(tmp_path: Path) -> None:

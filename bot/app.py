@@ -132,6 +132,10 @@ class BuurtBot:
     services: Services
     router: Router
 
+    def prepare(self, incoming: Incoming) -> None:
+        """Called by a transport as soon as ``incoming`` arrives, in the task that handles it."""
+        self.router.prepare(incoming)
+
     async def handle(self, incoming: Incoming, messenger: Messenger) -> Context:
         return await self.router.handle(incoming, messenger)
 
@@ -223,9 +227,7 @@ async def build(
         i18n=i18n,
         impact=ImpactStore(db),
         chat_signals=chat_signals,
-        understanding=ChatUnderstanding(
-            analyzer, chat_signals, thresholds, settings.classify_batch_ms / 1000
-        ),
+        understanding=ChatUnderstanding(analyzer, chat_signals, thresholds),
         clock=clock,
     )
     services.summaries.add_section("impact", impact.summary_section(services), order=45)

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from bot.chat import ChatKind, Incoming, Kind, Messenger
 from bot.context import Context, Services
+from bot.understanding import CLASSIFIED
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,26 @@ class Router:
         if incoming.kind is Kind.BUTTON and not ctx.answered:
             await ctx.notice()
         return ctx
+
+    def prepare(self, incoming: Incoming) -> None:
+        """What may start before the message's turn in its chat: classifying a group message.
+
+        The transport calls this inside the task that will handle ``incoming``.
+        """
+        understanding = self.services.understanding
+        sender = incoming.sender
+        if (
+            understanding is None
+            or self._chatter is None
+            or incoming.chat.kind is not ChatKind.GROUP
+            or incoming.kind not in CLASSIFIED
+            or sender is None
+            or sender.is_bot
+        ):
+            return
+        text = incoming.text.strip()
+        if text:
+            understanding.batcher.prefetch(text, incoming.sent_at)
 
     async def _dispatch(self, ctx: Context) -> None:
         incoming = ctx.incoming

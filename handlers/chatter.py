@@ -11,7 +11,7 @@ from bot.context import Context, Services, deliver
 from bot.formatting import category_label, subcategory_label
 from bot.i18n import Safe
 from bot.models import CATEGORIES, SUBCATEGORIES, Signal
-from bot.understanding import Outcome
+from bot.understanding import CLASSIFIED, Outcome
 from nlp.taxonomy import NO_SIGNAL
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ async def on_group_message(ctx: Context) -> None:
     text = incoming.text.strip()
     if understanding is None or group is None or user is None or not text:
         return
-    if incoming.kind not in (Kind.TEXT, Kind.EDITED, Kind.PHOTO) or not incoming.message_id:
+    if incoming.kind not in CLASSIFIED or not incoming.message_id:
         return
     handle = understanding.on_edit if incoming.kind is Kind.EDITED else understanding.on_message
     result = await handle(group, user.id, incoming.message_id, text, incoming.sent_at, ctx.now)

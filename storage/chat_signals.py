@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ import aiosqlite
 
 from bot.models import Signal, SignalDraft, Status
 from storage.db import Database
-from storage.signals import _signal, insert_event, insert_signal, stored
+from storage.signals import _signal, add_event, insert_event, insert_signal, stored
 from storage.timeutil import from_epoch, to_epoch
 
 
@@ -79,19 +80,18 @@ class ChatSignalRepository:
         self, draft: SignalDraft, message_id: str, sent_at: datetime, text: str
     ) -> Signal:
         """A new chat signal with its first message, in one transaction."""
-        async with self._db.transaction() as conn:
-            signal_id = await insert_signal(conn, draft)
-            await conn.execute(
+
+        def work(conn: sqlite3.Connection) -> int:
+            signal_id = insert_signal(conn, draft)
+            conn.execute(
                 "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id, sent_at,"
                 " text) VALUES (?, ?, ?, ?, ?, ?)",
                 (draft.group_id, message_id, signal_id, draft.reporter_id, to_epoch(sent_at), text),
             )
-        return stored(draft, signal_id)  # everything stored is known: no read-back
+            return signal_id
 
-    async def _get(self, signal_id: int) -> Signal:
-        row = await self._db.fetch_one("SELECT * FROM signals WHERE id = ?", (signal_id,))
-        assert row is not None
-        return _signal(row)
+        signal_id = await self._db.run_transaction(work)
+        return stored(draft, signal_id)  # everything stored is known: no read-back
 
     async def by_message(self, group_id: int, message_id: str) -> Signal | None:
         """The signal a chat message belongs to, or the signal a bot post carries."""
@@ -118,26 +118,24 @@ class ChatSignalRepository:
         self, group_id: int, sender_id: int, since: datetime
     ) -> Signal | None:
         """The sender's most recent chat signal with a message since ``since``, if still open."""
-        async with self._db.conn.execute(
+        row = await self._db.fetch_one(
             "SELECT s.* FROM signal_messages m JOIN signals s ON s.id = m.signal_id"
             " WHERE m.group_id = ? AND m.sender_id = ? AND m.sent_at >= ? AND s.status != ?"
             " ORDER BY m.sent_at DESC LIMIT 1",
             (group_id, sender_id, to_epoch(since), Status.INGETROKKEN.value),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _signal(row) if row else None
 
     async def attach(
         self, signal: Signal, message_id: str, sender_id: int | None, sent_at: datetime, text: str
     ) -> None:
         """Add another message to a signal (or replace an edited one's text)."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id, sent_at,"
-                " text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, message_id)"
-                " DO UPDATE SET text = excluded.text",
-                (signal.group_id, message_id, signal.id, sender_id, to_epoch(sent_at), text),
-            )
+        await self._db.write(
+            "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id, sent_at,"
+            " text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, message_id)"
+            " DO UPDATE SET text = excluded.text",
+            (signal.group_id, message_id, signal.id, sender_id, to_epoch(sent_at), text),
+        )
 
     async def update(
         self,
@@ -174,13 +172,17 @@ class ChatSignalRepository:
                 value = int(value)
             values.append(value)
         assignments = ", ".join(f"{name} = ?" for name in fields)
-        async with self._db.transaction() as conn:
+
+        def work(conn: sqlite3.Connection) -> sqlite3.Row:
             if fields:
-                await conn.execute(
-                    f"UPDATE signals SET {assignments} WHERE id = ?", (*values, signal_id)
-                )
-            await insert_event(conn, signal_id, event, at, actor_id, data)
-        return await self._get(signal_id)
+                conn.execute(f"UPDATE signals SET {assignments} WHERE id = ?", (*values, signal_id))
+            add_event(conn, signal_id, event, at, actor_id, data)
+            row: sqlite3.Row = conn.execute(
+                "SELECT * FROM signals WHERE id = ?", (signal_id,)
+            ).fetchone()
+            return row
+
+        return _signal(await self._db.run_transaction(work))
 
     async def mark_called_112(self, signal_id: int, at: datetime, actor_id: int | None) -> bool:
         """Record that 112 was called; False when somebody already did."""

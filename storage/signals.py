@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -80,6 +81,17 @@ def _signal(row: aiosqlite.Row) -> Signal:
     )
 
 
+_EVENT_SQL = (
+    "INSERT INTO signal_events (signal_id, at, kind, actor_id, data) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _event_values(
+    signal_id: int, kind: str, at: datetime, actor_id: int | None, data: dict[str, Any] | None
+) -> tuple[object, ...]:
+    return (signal_id, to_epoch(at), kind, actor_id, json.dumps(data or {}, ensure_ascii=False))
+
+
 async def insert_event(
     conn: aiosqlite.Connection,
     signal_id: int,
@@ -88,23 +100,32 @@ async def insert_event(
     actor_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    await conn.execute(
-        "INSERT INTO signal_events (signal_id, at, kind, actor_id, data) VALUES (?, ?, ?, ?, ?)",
-        (signal_id, to_epoch(at), kind, actor_id, json.dumps(data or {}, ensure_ascii=False)),
-    )
+    await conn.execute(_EVENT_SQL, _event_values(signal_id, kind, at, actor_id, data))
+
+
+def add_event(
+    conn: sqlite3.Connection,
+    signal_id: int,
+    kind: str,
+    at: datetime,
+    actor_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """``insert_event`` for work run by ``Database.run_transaction``."""
+    conn.execute(_EVENT_SQL, _event_values(signal_id, kind, at, actor_id, data))
 
 
 _PLACEHOLDERS = ", ".join("?" * len(_INSERT_COLUMNS.split(",")))
 
 
-async def insert_signal(conn: aiosqlite.Connection, draft: SignalDraft) -> int:
-    """Insert a signal and its ``created`` event (inside the caller's transaction)."""
-    cur = await conn.execute(
+def insert_signal(conn: sqlite3.Connection, draft: SignalDraft) -> int:
+    """Insert a signal and its ``created`` event (work for ``Database.run_transaction``)."""
+    cur = conn.execute(
         f"INSERT INTO signals ({_INSERT_COLUMNS}) VALUES ({_PLACEHOLDERS})", _row_values(draft)
     )
     signal_id = cur.lastrowid
     assert signal_id is not None
-    await insert_event(
+    add_event(
         conn,
         signal_id,
         "created",
@@ -121,8 +142,7 @@ class SignalRepository:
 
     async def add(self, draft: SignalDraft) -> Signal:
         """Store the signal together with its ``created`` event."""
-        async with self._db.transaction() as conn:
-            signal_id = await insert_signal(conn, draft)
+        signal_id = await self._db.run_transaction(lambda conn: insert_signal(conn, draft))
         return stored(draft, signal_id)  # everything stored is known: no read-back
 
     async def get(self, signal_id: int) -> Signal | None:

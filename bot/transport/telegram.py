@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -332,6 +333,12 @@ class TelegramMessenger:
 # --- application ----------------------------------------------------------------------------
 
 
+# The update this task handles, as converted by the processor's prepare step.
+_converted: ContextVar[tuple[int, Incoming | None] | None] = ContextVar(
+    "buurtbot_converted_update", default=None
+)
+
+
 def _chat_key(update: object) -> int | None:
     if isinstance(update, Update) and update.effective_chat is not None:
         return update.effective_chat.id
@@ -339,21 +346,41 @@ def _chat_key(update: object) -> int | None:
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Many updates at once, but those of one chat strictly in arrival order."""
+    """Many updates at once, but those of one chat strictly in arrival order.
 
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+    At most ``max_concurrent_updates`` are being handled; an update waiting for its chat's turn
+    does not take one of those slots, so a busy group cannot hold up private chats. PTB's own
+    limit (``max_waiting``) only bounds how many updates may wait. ``prepare`` sees every update
+    on arrival, before any waiting, in the task that will handle it (the bot starts classifying
+    group messages there).
+    """
+
+    def __init__(
+        self,
+        max_concurrent_updates: int,
+        prepare: Callable[[object], None] | None = None,
+        max_waiting: int = 4096,
+    ) -> None:
+        super().__init__(max(max_waiting, max_concurrent_updates))
+        self.prepare = prepare
+        self._handling = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._chats: dict[int, tuple[asyncio.Lock, list[int]]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self.prepare is not None:
+            try:
+                self.prepare(update)
+            except Exception:  # preparing is an optimisation: the update is handled anyway
+                log.exception("preparing update failed")
         key = _chat_key(update)
         if key is None:
-            await coroutine
+            async with self._handling:
+                await coroutine
             return
         lock, waiting = self._chats.setdefault(key, (asyncio.Lock(), [0]))
         waiting[0] += 1
         try:
-            async with lock:
+            async with lock, self._handling:
                 await coroutine
         finally:
             waiting[0] -= 1
@@ -420,6 +447,7 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The PTB Application, configured in this one place."""
     assert settings.telegram_token is not None
+    processor = ChatOrderedProcessor(settings.max_concurrent_updates)
     builder = (
         Application.builder()
         .token(settings.telegram_token.get_secret_value())
@@ -438,7 +466,7 @@ def build_application(
                 max_retries=3,
             )
         )
-        .concurrent_updates(ChatOrderedProcessor(settings.max_concurrent_updates))
+        .concurrent_updates(processor)
     )
     if settings.telegram_base_url:
         builder = builder.base_url(f"{settings.telegram_base_url}/bot").base_file_url(
@@ -447,8 +475,22 @@ def build_application(
     application = builder.build()
     messenger = TelegramMessenger(application.bot)
 
-    async def on_update(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    def prepare(update: object) -> None:
+        if not isinstance(update, Update):
+            return
         incoming = to_incoming(update, application.bot.bot, application.bot.username)
+        _converted.set((update.update_id, incoming))
+        if incoming is not None:
+            buurtbot.prepare(incoming)
+
+    processor.prepare = prepare
+
+    async def on_update(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        converted = _converted.get()
+        if converted is not None and converted[0] == update.update_id:
+            incoming = converted[1]  # converted once, by prepare, in this same task
+        else:
+            incoming = to_incoming(update, application.bot.bot, application.bot.username)
         if incoming is not None:
             await buurtbot.handle(incoming, messenger)
 

@@ -37,19 +37,35 @@ async def test_messages_arriving_together_are_classified_together(analyzer: Anal
     assert counting.batches == [3, 1] and alone.text == "Er ligt een man op straat"
 
 
-async def test_messages_within_the_window_share_a_call(analyzer: Analyzer) -> None:
+async def test_prefetched_messages_are_classified_together_before_their_turn(
+    analyzer: Analyzer,
+) -> None:
     counting = CountingAnalyzer(analyzer)
-    batcher = Batcher(counting, window=0.05)  # type: ignore[arg-type]
+    batcher = Batcher(counting)  # type: ignore[arg-type]
+    chat_lock = asyncio.Lock()  # three messages of one chat, handled strictly one by one
 
-    async def later(delay: float, text: str) -> Analysis:
-        await asyncio.sleep(delay)
-        return await batcher.analyze(text, None)
+    async def handle(text: str) -> Analysis:
+        batcher.prefetch(text, None)  # on arrival, as the transport does
+        async with chat_lock:
+            await asyncio.sleep(0.01)  # the handler's other work before classifying
+            return await batcher.analyze(text, None)
 
-    results = await asyncio.gather(later(0, "fiets gestolen"), later(0.01, "harde muziek"))
-    assert counting.batches == [2] and [r.text for r in results] == [
-        "fiets gestolen",
-        "harde muziek",
-    ]
+    texts = ["fiets gestolen bij het station", "harde muziek", "goedemorgen"]
+    results = await asyncio.gather(*(handle(text) for text in texts))
+    assert counting.batches == [3], "classified once, together, not one by one in turn"
+    assert [r.text for r in results] == texts
+
+
+async def test_a_changed_text_is_classified_anew(analyzer: Analyzer) -> None:
+    counting = CountingAnalyzer(analyzer)
+    batcher = Batcher(counting)  # type: ignore[arg-type]
+
+    async def handle() -> Analysis:
+        batcher.prefetch("fiets gestolen", None)
+        return await batcher.analyze("fiets gestolen, zwarte Gazelle", None)
+
+    result = await handle()
+    assert result.text == "fiets gestolen, zwarte Gazelle" and sum(counting.batches) == 2
 
 
 async def test_a_failing_batch_fails_each_waiter() -> None:

@@ -150,6 +150,40 @@ async def test_writes_from_concurrent_tasks_do_not_mix_transactions(db: Database
         assert (await cur.fetchone())[0] == 50  # type: ignore[index]
 
 
+async def test_one_trip_transaction_commits_or_rolls_back_as_a_whole(db: Database) -> None:
+    import asyncio
+
+    group, _ = await GroupRepository(db).register("telegram", "-1", "Oost", "nl", NOW)
+    signals = SignalRepository(db)
+
+    def half_then_fail(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE groups SET title = 'kapot' WHERE id = ?", (group.id,))
+        raise RuntimeError("halfway")
+
+    with pytest.raises(RuntimeError, match="halfway"):
+        await db.run_transaction(half_then_fail)
+    assert (await GroupRepository(db).get(group.id)).title == "Oost"  # type: ignore[union-attr]
+
+    # interleaved with transaction() writes from other tasks: neither takes in the other's rows
+    async def other_writer(i: int) -> None:
+        async with db.transaction() as conn:
+            await conn.execute("UPDATE groups SET title = ? WHERE id = ?", (f"t{i}", group.id))
+            await asyncio.sleep(0)
+
+    await asyncio.gather(
+        *(signals.add(draft(group.id, description=f"melding {i}")) for i in range(20)),
+        *(other_writer(i) for i in range(20)),
+    )
+    assert await signals.count(group.id) == 20
+    assert (
+        await db.run_transaction(
+            lambda conn: conn.execute("SELECT COUNT(*) FROM signal_events").fetchone()[0]
+        )
+        == 20
+    )
+    assert not db.conn.in_transaction
+
+
 async def test_a_stored_signal_equals_what_reading_it_back_gives(db: Database) -> None:
     group, _ = await GroupRepository(db).register("telegram", "-1", "Oost", "nl", NOW)
     signals = SignalRepository(db)

@@ -65,3 +65,48 @@ async def test_concurrency_is_bounded() -> None:
             *(processor.process_update(_update(i, 100 + i), work()) for i in range(40))
         )
     assert most_at_once == 4
+
+
+async def test_a_busy_group_does_not_hold_up_other_chats_and_prepare_comes_first() -> None:
+    prepared: list[int] = []
+    processor = ChatOrderedProcessor(
+        max_concurrent_updates=2,
+        prepare=lambda update: prepared.append(update.update_id),  # type: ignore[attr-defined]
+    )
+    group_may_go = asyncio.Event()
+    private_done = asyncio.Event()
+
+    async def group_work() -> None:
+        await group_may_go.wait()
+
+    async def private_work() -> None:
+        private_done.set()
+
+    async with processor:
+        # Ten updates of one group: one is handled, nine wait for their turn.
+        group = [
+            asyncio.create_task(processor.process_update(_update(i, -5), group_work()))
+            for i in range(10)
+        ]
+        await asyncio.sleep(0.01)
+        assert prepared == list(range(10)), "every update is prepared on arrival, not in turn"
+        private = asyncio.create_task(processor.process_update(_update(99, 7), private_work()))
+        await asyncio.wait_for(private_done.wait(), timeout=1)  # a free slot despite the queue
+        group_may_go.set()
+        await asyncio.gather(*group, private)
+    assert prepared[-1] == 99
+
+
+async def test_a_failing_prepare_does_not_lose_the_update() -> None:
+    def broken(_update: object) -> None:
+        raise RuntimeError("prepare failed")
+
+    processor = ChatOrderedProcessor(max_concurrent_updates=2, prepare=broken)
+    handled: list[int] = []
+
+    async def work() -> None:
+        handled.append(1)
+
+    async with processor:
+        await processor.process_update(_update(1, -5), work())
+    assert handled == [1]

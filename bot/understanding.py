@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -16,6 +17,8 @@ from storage.chat_signals import ChatSignalRepository
 
 if TYPE_CHECKING:  # the spaCy pipeline is loaded by the composition root, not on import
     from nlp.analyzer import Analysis, Analyzer
+
+log = logging.getLogger(__name__)
 
 # Follow-up messages of one sender within this window belong to the same incident.
 MERGE_WINDOW = timedelta(minutes=15)
@@ -93,6 +96,9 @@ def _merge_entities(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {**merged, "signalement": signalement}
 
 
+# Renew the analyzer once spaCy's vocabulary has learnt this many strings (~25 MB).
+RENEW_AFTER_NEW_STRINGS = 50_000
+
 _Ahead = tuple[str, datetime | None, "asyncio.Future[Analysis]"]
 # The classification started for the message this task handles (see Batcher.prefetch).
 _ahead: ContextVar[_Ahead | None] = ContextVar("buurtbot_classification_ahead", default=None)
@@ -116,11 +122,15 @@ class Batcher:
     for a timer, so a quiet bot answers at once.
     """
 
-    def __init__(self, analyzer: Analyzer, max_batch: int = 256) -> None:
+    def __init__(
+        self, analyzer: Analyzer, max_batch: int = 256, renew_after: int = RENEW_AFTER_NEW_STRINGS
+    ) -> None:
         self.analyzer = analyzer
         self.max_batch = max_batch
+        self.renew_after = renew_after
         self._pending: list[tuple[str, datetime | None, asyncio.Future[Analysis]]] = []
         self._flush_scheduled = False
+        self._renewing: asyncio.Future[Analyzer] | None = None
 
     def prefetch(self, text: str, sent_at: datetime | None) -> None:
         """Start classifying the message the current task will handle."""
@@ -161,6 +171,26 @@ class Batcher:
         for (_, _, future), result in zip(batch, results, strict=True):
             if not future.done():
                 future.set_result(result)
+        if self.analyzer.new_strings > self.renew_after and self._renewing is None:
+            self._renew()
+
+    def _renew(self) -> None:
+        """Load a fresh analyzer in a thread and swap it in: the vocabulary shrinks back."""
+        loop = asyncio.get_running_loop()
+        self._renewing = loop.run_in_executor(None, self.analyzer.reloaded)
+
+        def swap(done: asyncio.Future[Analyzer]) -> None:
+            self._renewing = None
+            if done.cancelled():
+                return
+            error = done.exception()
+            if error is not None:
+                log.warning("renewing the analyzer failed, keeping the old one: %r", error)
+                self.renew_after *= 2  # do not retry on every batch
+                return
+            self.analyzer = done.result()
+
+        self._renewing.add_done_callback(swap)
 
 
 class ChatUnderstanding:
@@ -172,10 +202,13 @@ class ChatUnderstanding:
         repo: ChatSignalRepository,
         thresholds: Thresholds | None = None,
     ) -> None:
-        self.analyzer = analyzer
         self.batcher = Batcher(analyzer)
         self.repo = repo
         self.thresholds = thresholds or Thresholds()
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return self.batcher.analyzer
 
     def decide(self, analysis: Analysis) -> Outcome:
         if analysis.category == NO_SIGNAL:

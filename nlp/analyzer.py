@@ -70,9 +70,11 @@ class Analysis:
 class Analyzer:
     """A loaded model. Not safe for concurrent calls from several threads."""
 
-    def __init__(self, nlp: Language, config: ModelConfig) -> None:
+    def __init__(self, nlp: Language, config: ModelConfig, path: Path | None = None) -> None:
         self._nlp = nlp
         self._config = config
+        self._path = path
+        self._loaded_strings = len(nlp.vocab.strings)
         self._components = {
             name: cast(TrainablePipe, nlp.get_pipe(name))
             for name in (TEXTCAT, TEXTCAT_WORDS, TEXTCAT_SIGNAL, SUBCATEGORY, URGENCY)
@@ -85,7 +87,20 @@ class Analyzer:
         """Load a model directory written by :func:`nlp.training.train`."""
         model_dir = Path(path)
         meta = read_meta(model_dir)
-        return cls(load_pipeline(model_dir), ModelConfig.from_dict(meta.get("config", {})))
+        config = ModelConfig.from_dict(meta.get("config", {}))
+        return cls(load_pipeline(model_dir), config, model_dir)
+
+    @property
+    def new_strings(self) -> int:
+        """Strings spaCy's vocabulary learnt since loading: every unseen word, name and number
+        stays in it, so a long-running bot renews its analyzer now and then."""
+        return len(self._nlp.vocab.strings) - self._loaded_strings
+
+    def reloaded(self) -> Analyzer:
+        """A fresh copy of this model from disk (safe to call from another thread)."""
+        if self._path is None:
+            raise ValueError("this analyzer was not loaded from a model directory")
+        return Analyzer.load(self._path)
 
     @property
     def config(self) -> ModelConfig:

@@ -38,8 +38,9 @@ Features = tuple[np.ndarray, np.ndarray, np.ndarray]
 _PAIR_LEFT = np.uint64(0x9E3779B97F4A7C15)
 _PAIR_RIGHT = np.uint64(0xC2B2AE3D27D4EB4F)
 _TRIPLE = np.uint64(0x165667B19E3779F9)
-# Bound on memoised words; chat vocabulary is small, but a flood of junk must not grow memory.
-_CACHE_LIMIT = 200_000
+# Bound on memoised words (about 0.4 kB each): a chat vocabulary fits, a flood of new words
+# (names, numbers, typos) does not grow memory beyond ~12 MB per feature layer.
+_CACHE_LIMIT = 30_000
 _SHOUTING = get_string_id("<CAPS>")
 
 

@@ -80,3 +80,19 @@ async def test_a_failing_batch_fails_each_waiter() -> None:
     assert all(isinstance(r, RuntimeError) for r in results)
     with pytest.raises(RuntimeError):
         await batcher.analyze("c", None)
+
+
+async def test_a_grown_vocabulary_is_renewed_in_the_background(analyzer: Analyzer) -> None:
+    batcher = Batcher(analyzer.reloaded(), renew_after=50)
+    first = batcher.analyzer
+    words = " ".join(f"onbekendwoord{i}" for i in range(60))
+    await batcher.analyze(words, None)
+    assert first.new_strings > 50
+    for _ in range(200):  # the fresh copy loads in a thread while the bot goes on
+        if batcher.analyzer is not first:
+            break
+        await asyncio.sleep(0.02)
+    renewed = batcher.analyzer
+    assert renewed is not first and renewed.new_strings == 0
+    result = await batcher.analyze("Mijn fiets is gestolen bij het station", None)
+    assert result.category == analyzer.analyze("Mijn fiets is gestolen bij het station").category

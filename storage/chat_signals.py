@@ -12,7 +12,7 @@ import aiosqlite
 
 from bot.models import Signal, SignalDraft, Status
 from storage.db import Database
-from storage.signals import _signal, add_event, insert_event, insert_signal, stored
+from storage.signals import _signal, add_event, change_with_event, insert_signal, stored
 from storage.timeutil import from_epoch, to_epoch
 
 
@@ -186,14 +186,15 @@ class ChatSignalRepository:
 
     async def mark_called_112(self, signal_id: int, at: datetime, actor_id: int | None) -> bool:
         """Record that 112 was called; False when somebody already did."""
-        async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE signals SET called_112 = 1 WHERE id = ? AND called_112 = 0", (signal_id,)
-            )
-            if cur.rowcount == 0:
-                return False
-            await insert_event(conn, signal_id, "called_112", at, actor_id)
-        return True
+        return await change_with_event(
+            self._db,
+            "UPDATE signals SET called_112 = 1 WHERE id = ? AND called_112 = 0",
+            (signal_id,),
+            signal_id,
+            "called_112",
+            at,
+            actor_id,
+        )
 
     # --- questions ----------------------------------------------------------------------
 

@@ -92,17 +92,6 @@ def _event_values(
     return (signal_id, to_epoch(at), kind, actor_id, json.dumps(data or {}, ensure_ascii=False))
 
 
-async def insert_event(
-    conn: aiosqlite.Connection,
-    signal_id: int,
-    kind: str,
-    at: datetime,
-    actor_id: int | None = None,
-    data: dict[str, Any] | None = None,
-) -> None:
-    await conn.execute(_EVENT_SQL, _event_values(signal_id, kind, at, actor_id, data))
-
-
 def add_event(
     conn: sqlite3.Connection,
     signal_id: int,
@@ -111,8 +100,29 @@ def add_event(
     actor_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """``insert_event`` for work run by ``Database.run_transaction``."""
+    """Append to a signal's history (work for ``Database.run_transaction``)."""
     conn.execute(_EVENT_SQL, _event_values(signal_id, kind, at, actor_id, data))
+
+
+async def change_with_event(
+    db: Database,
+    sql: str,
+    params: tuple[object, ...],
+    signal_id: int,
+    kind: str,
+    at: datetime,
+    actor_id: int | None,
+    data: dict[str, Any] | None = None,
+) -> bool:
+    """A conditional change of a signal and its history event, together; False if unchanged."""
+
+    def work(conn: sqlite3.Connection) -> bool:
+        if conn.execute(sql, params).rowcount == 0:
+            return False
+        add_event(conn, signal_id, kind, at, actor_id, data)
+        return True
+
+    return await db.run_transaction(work)
 
 
 _PLACEHOLDERS = ", ".join("?" * len(_INSERT_COLUMNS.split(",")))
@@ -218,22 +228,24 @@ class SignalRepository:
         self, signal_id: int, status: Status, at: datetime, actor_id: int | None
     ) -> bool:
         """Move the signal to ``status`` and record a 'status' event; False when unchanged."""
-        async with self._db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE signals SET status = ? WHERE id = ? AND status <> ?",
-                (status.value, signal_id, status.value),
-            )
-            if cur.rowcount == 0:
-                return False
-            await insert_event(conn, signal_id, "status", at, actor_id, {"status": status.value})
-        return True
+        return await change_with_event(
+            self._db,
+            "UPDATE signals SET status = ? WHERE id = ? AND status <> ?",
+            (status.value, signal_id, status.value),
+            signal_id,
+            "status",
+            at,
+            actor_id,
+            {"status": status.value},
+        )
 
     async def add_feedback(
         self, signal_id: int, at: datetime, actor_id: int | None, data: dict[str, Any]
     ) -> None:
         """Record a partner's feedback (terugkoppeling) on the signal."""
-        async with self._db.transaction() as conn:
-            await insert_event(conn, signal_id, "feedback", at, actor_id, data)
+        await self._db.run_transaction(
+            lambda conn: add_event(conn, signal_id, "feedback", at, actor_id, data)
+        )
 
 
-__all__ = ["SignalRepository", "insert_event"]
+__all__ = ["SignalRepository", "add_event", "change_with_event"]

@@ -189,25 +189,32 @@ async def test_unanswered_question_disappears(chats: Chats, messenger: Recording
     assert await group_signals(chats) == []
 
 
+async def reply_correction(
+    chats: Chats, sender: Sender, message_id: str, text: str, args: str, command_id: str = "c1"
+) -> None:
+    """A coordinator's ``/correctie ARGS`` in reply to a group message by Anna."""
+    await chats.send(
+        Incoming(
+            Kind.COMMAND,
+            GROUP,
+            sender,
+            chats.clock.now,
+            message_id=command_id,
+            command="correctie",
+            args=args,
+            reply_to_message_id=message_id,
+            reply_to_sender=ANNA,
+            reply_to_text=text,
+        )
+    )
+
+
 async def test_coordinator_corrects_by_reply(chats: Chats, messenger: RecordingMessenger) -> None:
     await chats.add_bot()
     message_id = await chats.text(ANNA, THEFT, GROUP)
 
     async def correction(sender: Sender, args: str) -> None:
-        await chats.send(
-            Incoming(
-                Kind.COMMAND,
-                GROUP,
-                sender,
-                chats.clock.now,
-                message_id="c1",
-                command="correctie",
-                args=args,
-                reply_to_message_id=message_id,
-                reply_to_sender=ANNA,
-                reply_to_text=THEFT,
-            )
-        )
+        await reply_correction(chats, sender, message_id, THEFT, args)
 
     await correction(ANNA, "overlast")
     assert "alleen voor coördinatoren" in messenger.last(GROUP.id).text
@@ -234,20 +241,7 @@ async def test_coordinator_corrects_by_reply(chats: Chats, messenger: RecordingM
 async def test_correction_keeps_the_signals_urgency_for_training(chats: Chats) -> None:
     await chats.add_bot()
     message_id = await chats.text(ANNA, URGENT, GROUP)
-    await chats.send(
-        Incoming(
-            Kind.COMMAND,
-            GROUP,
-            COR,
-            chats.clock.now,
-            message_id="c1",
-            command="correctie",
-            args="overlast",
-            reply_to_message_id=message_id,
-            reply_to_sender=ANNA,
-            reply_to_text=URGENT,
-        )
-    )
+    await reply_correction(chats, COR, message_id, URGENT, "overlast")
     [correction] = await chats.bot.services.chat_signals.corrections()
     assert (correction.category, correction.urgent) == ("overlast", True)
 
@@ -290,20 +284,7 @@ async def test_missed_signal_can_be_added_by_correction(
     text = "heeft iemand meneer Bakker van 14 nog gezien de laatste tijd?"
     message_id = await chats.text(ANNA, text, GROUP)
     assert await group_signals(chats) == [], "precondition: the message was passed over"
-    await chats.send(
-        Incoming(
-            Kind.COMMAND,
-            GROUP,
-            COR,
-            chats.clock.now,
-            message_id="c2",
-            command="correctie",
-            args="zorg kwetsbare",
-            reply_to_message_id=message_id,
-            reply_to_sender=ANNA,
-            reply_to_text=text,
-        )
-    )
+    await reply_correction(chats, COR, message_id, text, "zorg kwetsbare", command_id="c2")
     [signal] = await group_signals(chats)
     assert (signal.category, signal.subcategory) == ("zorg", "kwetsbare_bewoner")
 

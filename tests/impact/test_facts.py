@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from bot.chat import Sender
@@ -11,7 +12,7 @@ from storage.db import Database
 from storage.groups import GroupRepository
 from storage.impact import ImpactStore
 from storage.members import MemberRepository
-from storage.signals import SignalRepository, insert_event
+from storage.signals import SignalRepository, add_event
 
 NOW = datetime(2026, 11, 18, 14, 0, tzinfo=UTC)
 
@@ -37,15 +38,18 @@ async def test_facts_count_what_the_rules_need_and_nothing_else(db: Database) ->
     await signals.add(draft(100))  # too old for 90 days, and outside the 8 weeks
     await signals.add(draft(3, other.id))  # another group
     withdrawn = await signals.add(draft(4))
-    async with db.transaction() as conn:
-        await conn.execute(
+
+    def history(conn: sqlite3.Connection) -> None:
+        conn.execute(
             "UPDATE signals SET status = ? WHERE id = ?", (Status.INGETROKKEN.value, withdrawn.id)
         )
-        await insert_event(conn, kept[0].id, "feedback", NOW)
-        await insert_event(conn, kept[0].id, "status", NOW)  # the same signal: counted once
-        await insert_event(conn, kept[2].id, "status", NOW)
-        await insert_event(conn, kept[3].id, "correction", NOW)  # not follow-up
-        await insert_event(conn, withdrawn.id, "feedback", NOW)  # withdrawn: never counted
+        add_event(conn, kept[0].id, "feedback", NOW)
+        add_event(conn, kept[0].id, "status", NOW)  # the same signal: counted once
+        add_event(conn, kept[2].id, "status", NOW)
+        add_event(conn, kept[3].id, "correction", NOW)  # not follow-up
+        add_event(conn, withdrawn.id, "feedback", NOW)  # withdrawn: never counted
+
+    await db.run_transaction(history)
 
     for n, days_ago in enumerate((10, 100, 170, 200)):
         person = Sender(id=str(n), name=f"Lid {n}")

@@ -8,7 +8,6 @@ from bot.app import build
 from bot.impact import STATEMENTS
 from bot.models import SignalDraft, Source
 from bot.settings import Settings
-from storage.signals import insert_event
 from tests.harness import ANNA, COR, GROUP, Chats, Clock, RecordingMessenger, private
 from tests.impact.conftest import group_with_region, latest
 
@@ -62,8 +61,7 @@ async def add_signals(chats: Chats, weeks: int, followed_up: int) -> None:
             )
         )
         if week < followed_up:
-            async with services.db.transaction() as conn:
-                await insert_event(conn, signal.id, "feedback", now, None, {"text": "opgepakt"})
+            await services.signals.add_feedback(signal.id, now, None, {"text": "opgepakt"})
 
 
 async def test_the_data_lifts_the_level_and_the_history_is_kept(

@@ -244,11 +244,8 @@ async def _post(ctx: Context, conv: Conversation, group: Group) -> None:
 
 
 async def on_input(ctx: Context) -> None:
-    conv = await pf.current(ctx, FLOW)
+    conv = await pf.typed(ctx, FLOW)
     if conv is None:
-        return
-    if pf.expired(ctx, conv):
-        await pf.expire(ctx, conv)
         return
     incoming = ctx.incoming
     if conv.step not in _TYPED:

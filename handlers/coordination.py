@@ -36,6 +36,19 @@ async def group_of_button(ctx: Context, value: str) -> Group | None:
     return group
 
 
+async def private_group_button(
+    ctx: Context, exactly_three: bool = True
+) -> tuple[Group, list[str]] | None:
+    """A private-chat button ``prefix:<group id>:<more>[:…]``: the group and the data's parts, or
+    None (answered) for forged, misplaced or stale data."""
+    parts = ctx.incoming.data.split(":")
+    if len(parts) < 3 or (exactly_three and len(parts) != 3) or not ctx.in_private:
+        await ctx.notice(ctx.t("common.button_unknown"))
+        return None
+    group = await group_of_button(ctx, parts[1])
+    return None if group is None else (group, parts)
+
+
 async def coordinated_groups(ctx: Context) -> list[Group]:
     if ctx.user is None:
         return []

@@ -21,7 +21,7 @@ from handlers.coordination import (
     coordinated_groups,
     coordinates,
     group_buttons,
-    group_of_button,
+    private_group_button,
     refuse,
 )
 
@@ -137,13 +137,10 @@ def _changed(settings: SummarySettings, action: str, value: str) -> SummarySetti
 
 async def on_button(ctx: Context) -> None:
     """``set:<group>:<action>[:<value>]``, the role checked at the moment of the press."""
-    parts = ctx.incoming.data.split(":")
-    if len(parts) < 3 or not ctx.in_private:
-        await ctx.notice(ctx.t("common.button_unknown"))
+    pressed = await private_group_button(ctx, exactly_three=False)
+    if pressed is None:
         return
-    group = await group_of_button(ctx, parts[1])
-    if group is None:
-        return
+    group, parts = pressed
     if not await coordinates(ctx, group):
         await refuse(ctx)
         return

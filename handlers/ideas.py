@@ -106,11 +106,8 @@ async def on_group_choice(ctx: Context) -> None:
 
 async def on_input(ctx: Context) -> None:
     """Typed text while choosing the group: ask again."""
-    conv = await pf.current(ctx, FLOW)
+    conv = await pf.typed(ctx, FLOW)
     if conv is None:
-        return
-    if pf.expired(ctx, conv):
-        await pf.expire(ctx, conv)
         return
     await ctx.say(ctx.t("impact.use_buttons"))
 

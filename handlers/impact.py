@@ -182,11 +182,8 @@ async def _conclude(ctx: Context, conv: Conversation, group: Group) -> None:
 
 async def on_input(ctx: Context) -> None:
     """Typed text while the questionnaire is open: the buttons answer it, so ask again."""
-    conv = await pf.current(ctx, FLOW)
+    conv = await pf.typed(ctx, FLOW)
     if conv is None:
-        return
-    if pf.expired(ctx, conv):
-        await pf.expire(ctx, conv)
         return
     await ctx.say(ctx.t("impact.use_buttons"))
     if conv.step == _GROUP_STEP:

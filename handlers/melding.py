@@ -6,10 +6,9 @@ import html
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from bot.chat import Button, Kind, Message, Messenger
-from bot.context import Context, Services, deliver
+from bot.context import Context, Services
 from bot.formatting import category_label, moment, subcategory_label
 from bot.i18n import Safe, Translator
 from bot.models import CATEGORIES, SUBCATEGORIES, Group, Signal
@@ -31,6 +30,7 @@ from bot.reports import (
     submit,
     typed_moment,
 )
+from handlers import private_flow
 from storage.conversations import Conversation
 from storage.timeutil import to_epoch
 
@@ -625,19 +625,4 @@ _INPUTS: dict[Step, Callable[[Context, Conversation], Awaitable[None]]] = {
 
 async def sweep_idle(services: Services, messenger: Messenger) -> int:
     """End reports nobody answered for the timeout, telling each reporter; returns how many."""
-    now = services.now()
-    minutes = services.settings.conversation_timeout_minutes
-    expired = 0
-    for conv in await services.conversations.idle_since(now - timedelta(minutes=minutes)):
-        if conv.flow != FLOW or conv.messenger != messenger.name:
-            continue
-        if not await services.conversations.delete(
-            conv.messenger, conv.chat_id, conv.user_id, conv.token
-        ):
-            continue
-        expired += 1
-        user = await services.members.user_by_external(conv.messenger, conv.user_id)
-        t = services.i18n.get(user.language if user else None)
-        text = t("melding.expired", minutes=minutes)
-        await deliver(services, messenger, conv.chat_id, Message(text=text))
-    return expired
+    return await private_flow.end_idle(services, messenger, {FLOW: "melding.expired"})

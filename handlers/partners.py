@@ -23,6 +23,7 @@ from handlers.coordination import (
     coordinates,
     group_buttons,
     group_of_button,
+    private_group_button,
     refuse,
 )
 
@@ -255,13 +256,10 @@ async def _show(ctx: Context, group: Group, period: Period) -> None:
 
 async def on_view(ctx: Context) -> None:
     """``prt:<group>:<period>``: a partner's overview, partnership checked again."""
-    parts = ctx.incoming.data.split(":")
-    if len(parts) != 3 or not ctx.in_private:
-        await ctx.notice(ctx.t("common.button_unknown"))
+    pressed = await private_group_button(ctx)
+    if pressed is None:
         return
-    group = await group_of_button(ctx, parts[1])
-    if group is None:
-        return
+    group, parts = pressed
     user = ctx.user
     assert user is not None
     if not await ctx.services.partners.is_partner(group.id, user.id):

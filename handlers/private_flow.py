@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from bot.chat import Button, Edit, Kind, Message, Messenger
@@ -89,6 +89,16 @@ async def pressed(ctx: Context, flow: str, stopped: str) -> tuple[Conversation, 
         await show(ctx, conv, ctx.t(stopped), in_place=True)
         return None
     return conv, action, value
+
+
+async def typed(ctx: Context, flow: str) -> Conversation | None:
+    """The live conversation of ``flow`` a typed answer belongs to; None when there is none or
+    it expired (which is answered here)."""
+    conv = await current(ctx, flow)
+    if conv is not None and expired(ctx, conv):
+        await expire(ctx, conv)
+        return None
+    return conv
 
 
 def expired(ctx: Context, conv: Conversation) -> bool:
@@ -192,11 +202,18 @@ def private_chat_of(ctx: Context) -> str:
 
 async def sweep_idle(services: Services, messenger: Messenger) -> int:
     """End idle conversations of these flows, telling each user; returns how many."""
+    return await end_idle(services, messenger, dict.fromkeys(FLOWS, "impact.flow_expired"))
+
+
+async def end_idle(services: Services, messenger: Messenger, notices: Mapping[str, str]) -> int:
+    """End the conversations of the flows in ``notices`` that nobody answered for the timeout,
+    telling each user with the flow's catalogue text; returns how many ended."""
     now = services.now()
     minutes = services.settings.conversation_timeout_minutes
     ended = 0
     for conv in await services.conversations.idle_since(now - timedelta(minutes=minutes)):
-        if conv.flow not in FLOWS or conv.messenger != messenger.name:
+        key = notices.get(conv.flow)
+        if key is None or conv.messenger != messenger.name:
             continue
         if not await services.conversations.delete(
             conv.messenger, conv.chat_id, conv.user_id, conv.token
@@ -205,8 +222,7 @@ async def sweep_idle(services: Services, messenger: Messenger) -> int:
         ended += 1
         user = await services.members.user_by_external(conv.messenger, conv.user_id)
         t = services.i18n.get(user.language if user else None)
-        text = t("impact.flow_expired", minutes=minutes)
-        await deliver(services, messenger, conv.chat_id, Message(text=text))
+        await deliver(services, messenger, conv.chat_id, Message(text=t(key, minutes=minutes)))
     return ended
 
 

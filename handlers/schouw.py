@@ -233,11 +233,8 @@ async def _toggle(ctx: Context, conv: Conversation, item_id: str) -> None:
 
 
 async def on_input(ctx: Context) -> None:
-    conv = await pf.current(ctx, FLOW)
+    conv = await pf.typed(ctx, FLOW)
     if conv is None:
-        return
-    if pf.expired(ctx, conv):
-        await pf.expire(ctx, conv)
         return
     if not conv.step.startswith("where:"):
         await ctx.say(ctx.t("impact.use_buttons"))

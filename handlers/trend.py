@@ -25,7 +25,7 @@ from handlers.coordination import (
     coordinates,
     day_label,
     group_buttons,
-    group_of_button,
+    private_group_button,
     refuse,
 )
 
@@ -65,13 +65,10 @@ async def command(ctx: Context) -> None:
 
 async def on_button(ctx: Context) -> None:
     """``trd:<group id>:<period>``: the private view of one group, role checked again."""
-    parts = ctx.incoming.data.split(":")
-    if len(parts) != 3 or not ctx.in_private:
-        await ctx.notice(ctx.t("common.button_unknown"))
+    pressed = await private_group_button(ctx)
+    if pressed is None:
         return
-    group = await group_of_button(ctx, parts[1])
-    if group is None:
-        return
+    group, parts = pressed
     if not await coordinates(ctx, group):
         await refuse(ctx)
         return

@@ -44,6 +44,10 @@ How it measures, and why it is fair:
   CPU-second of the bot process (aiosqlite's thread included; ``cpu_ratio``), which move much
   less than updates per second when something else takes the CPU. ``*_loop_thread_cpu_share``
   is the event loop's own thread: near 1.0 means the loop is the bottleneck.
+- **The classifier worker is the bot's.** ``--nlp-worker`` runs buurtbot with
+  ``BUURTBOT_NLP_WORKER=true``: chat messages are classified in a worker process
+  (``nlp/worker.py``); its CPU time counts as the bot's in every per-CPU figure and is shown on
+  its own (``buurtbot_classifier_process_cpu_share``). Without it, the default set-up.
 
 The target is buurtbot at least 0.7 of the echo bot's updates per second.
 """
@@ -136,6 +140,7 @@ class Options:
     seed: int = 1
     concurrency: int | None = None
     profile: Path | None = None
+    nlp_worker: bool = False
 
 
 # --- the fake server in its own process -----------------------------------------------------
@@ -217,6 +222,10 @@ class Meter:
     t1: float = 0.0
     cpu0: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     cpu1: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
+    # The bot's own helper processes (the classifier worker): their CPU is the bot's.
+    helpers: list[psutil.Process] = field(default_factory=list)
+    helper0: float = 0.0
+    helper1: float = 0.0
     last_progress: float = field(default_factory=time.perf_counter)
     latencies_ms: dict[str, list[float]] = field(default_factory=dict)
     kinds: Counter[str] = field(default_factory=Counter)
@@ -230,12 +239,17 @@ class Meter:
         application.add_handler(TypeHandler(Update, self._end), group=1)
 
     def _cpu(self) -> tuple[float, float, float, float]:
-        """CPU seconds so far: this process, the server, this process's main thread, all CPUs."""
+        """CPU seconds so far: the bot (this process and its helpers), the server, this
+        process's main thread, all CPUs."""
         main = threading.main_thread().native_id
         loop_thread = sum(t.user_time + t.system_time for t in _ME.threads() if t.id == main)
         machine = psutil.cpu_times()
         busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
-        return time.process_time(), self.server.cpu_seconds(), loop_thread, busy
+        bot = time.process_time() + self._helper_cpu()
+        return bot, self.server.cpu_seconds(), loop_thread, busy
+
+    def _helper_cpu(self) -> float:
+        return sum(float(sum(p.cpu_times()[:2])) for p in self.helpers)
 
     async def _begin(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         self._begun[update.update_id] = time.perf_counter()
@@ -251,20 +265,21 @@ class Meter:
             return
         self.handled += 1
         if self.handled == self.warmup:
-            self.t0, self.cpu0 = now, self._cpu()
+            self.t0, self.cpu0, self.helper0 = now, self._cpu(), self._helper_cpu()
             self.window_open.set()
         elif self.warmup < self.handled <= self.warmup + self.measure:
             kind = _kind(update)
             self.kinds[kind] += 1
             self.latencies_ms.setdefault(kind, []).append((now - began) * 1000)
             if self.handled == self.warmup + self.measure:
-                self.t1, self.cpu1 = now, self._cpu()
+                self.t1, self.cpu1, self.helper1 = now, self._cpu(), self._helper_cpu()
                 self.done.set()
 
     def count_writes(self, db: Database) -> None:
-        """Count writes (``Database.transaction`` and single ``Database.write`` statements)
-        in the measured window."""
+        """Count writes (``Database.transaction``, ``Database.run_transaction`` and single
+        ``Database.write`` statements) in the measured window."""
         original_transaction, original_write = db.transaction, db.write
+        original_run = db.run_transaction
 
         def note() -> None:
             if self.window_open.is_set() and not self.done.is_set():
@@ -280,8 +295,13 @@ class Meter:
             note()
             return await original_write(sql, params)
 
+        async def run_transaction(work: Callable[[Any], Any]) -> Any:
+            note()
+            return await original_run(work)
+
         db.transaction = transaction  # type: ignore[method-assign]
         db.write = write  # type: ignore[method-assign]
+        db.run_transaction = run_transaction  # type: ignore[method-assign]
 
     async def wait(self, event: asyncio.Event | Callable[[], bool], what: str) -> None:
         """Wait for ``event``, failing when the bot makes no progress for a while."""
@@ -307,8 +327,10 @@ class Meter:
             "handling_ms_p95": round(percentile(all_ms, 0.95), 2),
             "bot_cpu_share": round(bot_cpu / elapsed, 2),
             "server_cpu_share": round((self.cpu1[1] - self.cpu0[1]) / elapsed, 2),
-            # The event loop's thread; the rest of the bot's CPU time is aiosqlite's thread.
+            # The event loop's thread; the rest of the bot's CPU time is aiosqlite's thread and
+            # the helper processes (the classifier worker, also shown on its own).
             "loop_thread_cpu_share": round((self.cpu1[2] - self.cpu0[2]) / elapsed, 2),
+            "helper_cpu_share": round((self.helper1 - self.helper0) / elapsed, 2),
             # CPU taken by other processes on the machine, in cores: noise in updates/s.
             "others_cpu_share": round(
                 max(0.0, (self.cpu1[3] - self.cpu0[3]) - bot_cpu - (self.cpu1[1] - self.cpu0[1]))
@@ -455,6 +477,9 @@ async def run_buurtbot(options: Options, settings: Settings) -> dict[str, Any]:
         try:
             meter = Meter(options.warmup, options.updates, server)
             meter.count_writes(buurtbot.services.db)
+            worker = getattr(buurtbot.services.understanding.batcher.classifier, "pid", None)
+            if worker is not None:
+                meter.helpers.append(psutil.Process(worker))
             application = build_application(settings, buurtbot)
             stats = await _run_application(
                 application,
@@ -494,6 +519,7 @@ def make_settings(options: Options, db: Path) -> Settings:
     }
     if options.concurrency is not None:
         overrides["max_concurrent_updates"] = options.concurrency
+    overrides["nlp_worker"] = options.nlp_worker
     return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
 
 
@@ -577,6 +603,8 @@ async def run(options: Options) -> dict[str, Any]:
         "buurtbot_bot_cpu_share": buurt["bot_cpu_share"],
         "echo_loop_thread_cpu_share": echo["loop_thread_cpu_share"],
         "buurtbot_loop_thread_cpu_share": buurt["loop_thread_cpu_share"],
+        "nlp_worker": options.nlp_worker,
+        "buurtbot_classifier_process_cpu_share": buurt["helper_cpu_share"],
         "echo_others_cpu_share": echo["others_cpu_share"],
         "buurtbot_others_cpu_share": buurt["others_cpu_share"],
         "echo_server_cpu_share": echo["server_cpu_share"],
@@ -620,7 +648,8 @@ def _describe(name: str, phase: dict[str, Any]) -> None:
         f"{phase['handling_ms_p95']:.1f} ms  reply p50/p95 {server['reply_ms_p50']:.1f}/"
         f"{server['reply_ms_p95']:.1f} ms  cpu bot(loop)/server/others "
         f"{phase['bot_cpu_share']:.2f}({phase['loop_thread_cpu_share']:.2f})/"
-        f"{phase['server_cpu_share']:.2f}/{phase['others_cpu_share']:.2f}  mix {phase['mix']}"
+        f"{phase['server_cpu_share']:.2f}/{phase['others_cpu_share']:.2f}"
+        f"{_helper_note(phase)}  mix {phase['mix']}"
         f"  calls {server['api_calls']}"
     )
     if "db_writes" in phase:
@@ -628,6 +657,11 @@ def _describe(name: str, phase: dict[str, Any]) -> None:
     if server["anomalies"]:
         line += f"  unscripted answers {server['anomalies']}"
     print(line, flush=True)
+
+
+def _helper_note(phase: dict[str, Any]) -> str:
+    share = phase.get("helper_cpu_share", 0.0)
+    return f" (of it the classifier process {share:.2f})" if share else ""
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
@@ -650,6 +684,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--profile", type=Path, default=None, help="write cProfile stats of buurtbot's round 1"
     )
+    parser.add_argument(
+        "--nlp-worker",
+        action="store_true",
+        help="buurtbot with BUURTBOT_NLP_WORKER=true (the classifier in a worker process)",
+    )
     args = parser.parse_args(argv)
     if min(args.updates, args.warmup, args.rounds, args.echo_users, args.reporters) < 1:
         parser.error("--updates, --warmup, --rounds, --echo-users, --reporters must be >= 1")
@@ -667,6 +706,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         seed=args.seed,
         concurrency=args.concurrency,
         profile=args.profile,
+        nlp_worker=args.nlp_worker,
     )
 
 

@@ -20,7 +20,13 @@ from bot.router import Command, Router, Where
 from bot.settings import Settings
 from bot.summaries import Summaries, schedule_summaries
 from bot.trends import Trends
-from bot.understanding import ChatUnderstanding, Thresholds
+from bot.understanding import (
+    RENEW_AFTER_NEW_STRINGS,
+    ChatUnderstanding,
+    Classifier,
+    LocalClassifier,
+    Thresholds,
+)
 from handlers import (
     activities,
     chatter,
@@ -186,7 +192,10 @@ class BuurtBot:
         return LANGUAGES
 
     async def close(self) -> None:
-        await self.services.db.close()
+        try:
+            await self.services.understanding.close()
+        finally:
+            await self.services.db.close()
 
 
 def load_analyzer(settings: Settings) -> Analyzer:
@@ -197,13 +206,37 @@ def load_analyzer(settings: Settings) -> Analyzer:
     return Analyzer.load(ensure_model(settings.model_dir))
 
 
+async def start_classifier(settings: Settings, analyzer: Analyzer | None = None) -> Classifier:
+    """Where chat messages are classified: the given analyzer, else a worker process, else
+    (``BUURTBOT_NLP_WORKER=false``) a model loaded in this process."""
+    if analyzer is not None:
+        return LocalClassifier(analyzer)
+    if settings.nlp_worker:
+        from nlp.worker import WorkerClassifier
+
+        worker = WorkerClassifier(settings.model_dir, RENEW_AFTER_NEW_STRINGS)
+        await worker.start()
+        return worker
+    return LocalClassifier(load_analyzer(settings))
+
+
 async def build(
     settings: Settings,
     clock: Callable[[], datetime] = utc_now,
     analyzer: Analyzer | None = None,
 ) -> BuurtBot:
     """Everything, once. ``analyzer`` lets tests share one loaded model between bots."""
-    analyzer = analyzer or load_analyzer(settings)
+    classifier = await start_classifier(settings, analyzer)
+    try:
+        return await _build(settings, clock, classifier)
+    except BaseException:
+        await classifier.close()
+        raise
+
+
+async def _build(
+    settings: Settings, clock: Callable[[], datetime], classifier: Classifier
+) -> BuurtBot:
     db = await Database.open(settings.db)
     members = MemberRepository(db)
     i18n = I18n(settings.language)
@@ -227,7 +260,7 @@ async def build(
         i18n=i18n,
         impact=ImpactStore(db),
         chat_signals=chat_signals,
-        understanding=ChatUnderstanding(analyzer, chat_signals, thresholds),
+        understanding=ChatUnderstanding(classifier, chat_signals, thresholds),
         clock=clock,
     )
     services.summaries.add_section("impact", impact.summary_section(services), order=45)

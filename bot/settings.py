@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     classify_log_threshold: float = Field(default=0.7, gt=0, le=1)
     classify_ask_threshold: float = Field(default=0.45, gt=0, le=1)
     ask_interval_minutes: int = Field(default=10, ge=0, le=24 * 60)
+    # Classify chat messages in a worker process (another core; the bot never loads spaCy).
+    nlp_worker: bool = False
     max_concurrent_updates: int = Field(default=64, ge=1, le=4096)
     # Telegram's documented flood limits; raise them only for a self-hosted Bot API server.
     rate_limit_per_second: float = Field(default=30, ge=0)

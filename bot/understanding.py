@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.chat import Kind
 from bot.models import CATEGORIES, Group, Signal, SignalDraft, Source, Status, is_subcategory
 from nlp.taxonomy import NO_SIGNAL
-from storage.chat_signals import ChatSignalRepository
+from storage.chat_signals import ChatMessage, ChatSignalRepository
 
 if TYPE_CHECKING:  # the spaCy pipeline is loaded by the composition root, not on import
-    from nlp.analyzer import Analysis, Analyzer
+    from nlp.analysis import Analysis
+    from nlp.analyzer import Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -96,15 +98,85 @@ def _merge_entities(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return {**merged, "signalement": signalement}
 
 
+def _content(
+    signal: Signal, messages: list[ChatMessage], entities: dict[str, Any]
+) -> dict[str, Any]:
+    """Description, place and details recomposed from the signal's messages."""
+    place, street = _first_place(entities)
+    return {
+        "description": "\n".join(m.text for m in messages if m.text) or signal.description,
+        "details": entities,
+        "location_text": place or signal.location_text,
+        "street": street or signal.street,
+    }
+
+
 # Renew the analyzer once spaCy's vocabulary has learnt this many strings (~25 MB).
 RENEW_AFTER_NEW_STRINGS = 50_000
+
+Item = tuple[str, datetime | None]
+
+
+class Classifier(Protocol):
+    """Where the model runs: in this process (``LocalClassifier``) or in a worker process
+    (``nlp.worker.WorkerClassifier``)."""
+
+    def submit(self, items: Sequence[Item]) -> asyncio.Future[list[Analysis]]: ...
+
+    async def close(self) -> None: ...
+
+
+class LocalClassifier:
+    """The model in the bot's own process (tests, small set-ups, ``BUURTBOT_NLP_WORKER=false``).
+
+    Every unseen word stays in spaCy's vocabulary, so once it learnt ``renew_after`` strings a
+    fresh copy of the model is loaded in a thread and swapped in.
+    """
+
+    def __init__(self, analyzer: Analyzer, renew_after: int = RENEW_AFTER_NEW_STRINGS) -> None:
+        self.analyzer = analyzer
+        self.renew_after = renew_after
+        self._renewing: asyncio.Future[Analyzer] | None = None
+
+    def submit(self, items: Sequence[Item]) -> asyncio.Future[list[Analysis]]:
+        future: asyncio.Future[list[Analysis]] = asyncio.get_running_loop().create_future()
+        try:
+            future.set_result(self.analyzer.analyze_many(items))
+        except Exception as exc:
+            future.set_exception(exc)
+        if self.analyzer.new_strings > self.renew_after and self._renewing is None:
+            self._renew()
+        return future
+
+    async def close(self) -> None:
+        if self._renewing is not None:
+            await asyncio.wait([self._renewing])
+
+    def _renew(self) -> None:
+        """Load a fresh analyzer in a thread and swap it in: the vocabulary shrinks back."""
+        loop = asyncio.get_running_loop()
+        self._renewing = loop.run_in_executor(None, self.analyzer.reloaded)
+
+        def swap(done: asyncio.Future[Analyzer]) -> None:
+            self._renewing = None
+            if done.cancelled():
+                return
+            error = done.exception()
+            if error is not None:
+                log.warning("renewing the analyzer failed, keeping the old one: %r", error)
+                self.renew_after *= 2  # do not retry on every batch
+                return
+            self.analyzer = done.result()
+
+        self._renewing.add_done_callback(swap)
+
 
 _Ahead = tuple[str, datetime | None, "asyncio.Future[Analysis]"]
 # The classification started for the message this task handles (see Batcher.prefetch).
 _ahead: ContextVar[_Ahead | None] = ContextVar("buurtbot_classification_ahead", default=None)
 
 
-def _retrieve(future: asyncio.Future[Analysis]) -> None:
+def _retrieve(future: asyncio.Future[Any]) -> None:
     """A prefetched result nobody asked for must not log 'exception never retrieved'."""
     if not future.cancelled():
         future.exception()
@@ -113,24 +185,19 @@ def _retrieve(future: asyncio.Future[Analysis]) -> None:
 class Batcher:
     """Classifies the messages that arrive together in one model call.
 
-    The spaCy pipeline costs far less per message in a batch: a call has a fixed cost of about
-    0.3 ms, and on a busy bot, with the model's data out of the CPU caches, twice that. The
-    transport calls ``prefetch`` for a group message as soon as it arrives, before the message
-    waits for its chat's turn; everything that arrived together (one getUpdates answer, several
-    chats and several messages of one chat) is classified in one call after the current turn
-    of the event loop, and the handler later picks up its result in ``analyze``. Nothing waits
-    for a timer, so a quiet bot answers at once.
+    The model costs far less per message in a batch: a call has a fixed cost of about 0.3 ms.
+    The transport calls ``prefetch`` for a group message as soon as it arrives, before the
+    message waits for its chat's turn; everything that arrived together (one getUpdates
+    answer, several chats and several messages of one chat) goes to the classifier as one
+    batch after the current turn of the event loop, and the handler later picks up its result
+    in ``analyze``. Nothing waits for a timer, so a quiet bot answers at once.
     """
 
-    def __init__(
-        self, analyzer: Analyzer, max_batch: int = 256, renew_after: int = RENEW_AFTER_NEW_STRINGS
-    ) -> None:
-        self.analyzer = analyzer
+    def __init__(self, classifier: Classifier, max_batch: int = 256) -> None:
+        self.classifier = classifier
         self.max_batch = max_batch
-        self.renew_after = renew_after
         self._pending: list[tuple[str, datetime | None, asyncio.Future[Analysis]]] = []
         self._flush_scheduled = False
-        self._renewing: asyncio.Future[Analyzer] | None = None
 
     def prefetch(self, text: str, sent_at: datetime | None) -> None:
         """Start classifying the message the current task will handle."""
@@ -161,36 +228,28 @@ class Batcher:
         batch, self._pending = self._pending, []
         if not batch:
             return
-        try:
-            results = self.analyzer.analyze_many((text, sent_at) for text, sent_at, _ in batch)
-        except Exception as exc:  # every waiting message gets the failure, none hangs
-            for _, _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            return
-        for (_, _, future), result in zip(batch, results, strict=True):
+        waiting = [future for _, _, future in batch]
+        answer = self.classifier.submit([(text, sent_at) for text, sent_at, _ in batch])
+        answer.add_done_callback(lambda done: _hand_out(done, waiting))
+
+
+def _hand_out(
+    done: asyncio.Future[list[Analysis]], waiting: list[asyncio.Future[Analysis]]
+) -> None:
+    """Every waiting message gets its analysis, or the batch's failure: none hangs."""
+    if done.cancelled():
+        for future in waiting:
+            future.cancel()
+        return
+    error = done.exception()
+    if error is not None:
+        for future in waiting:
             if not future.done():
-                future.set_result(result)
-        if self.analyzer.new_strings > self.renew_after and self._renewing is None:
-            self._renew()
-
-    def _renew(self) -> None:
-        """Load a fresh analyzer in a thread and swap it in: the vocabulary shrinks back."""
-        loop = asyncio.get_running_loop()
-        self._renewing = loop.run_in_executor(None, self.analyzer.reloaded)
-
-        def swap(done: asyncio.Future[Analyzer]) -> None:
-            self._renewing = None
-            if done.cancelled():
-                return
-            error = done.exception()
-            if error is not None:
-                log.warning("renewing the analyzer failed, keeping the old one: %r", error)
-                self.renew_after *= 2  # do not retry on every batch
-                return
-            self.analyzer = done.result()
-
-        self._renewing.add_done_callback(swap)
+                future.set_exception(error)
+        return
+    for future, result in zip(waiting, done.result(), strict=True):
+        if not future.done():
+            future.set_result(result)
 
 
 class ChatUnderstanding:
@@ -198,17 +257,20 @@ class ChatUnderstanding:
 
     def __init__(
         self,
-        analyzer: Analyzer,
+        classifier: Classifier,
         repo: ChatSignalRepository,
         thresholds: Thresholds | None = None,
     ) -> None:
-        self.batcher = Batcher(analyzer)
+        self.batcher = Batcher(classifier)
         self.repo = repo
         self.thresholds = thresholds or Thresholds()
 
-    @property
-    def analyzer(self) -> Analyzer:
-        return self.batcher.analyzer
+    async def analyze(self, text: str, sent_at: datetime | None = None) -> Analysis:
+        """Classify one message (batched with whatever else is being classified)."""
+        return await self.batcher.analyze(text, sent_at)
+
+    async def close(self) -> None:
+        await self.batcher.classifier.close()
 
     def decide(self, analysis: Analysis) -> Outcome:
         if analysis.category == NO_SIGNAL:
@@ -312,8 +374,8 @@ class ChatUnderstanding:
         text: str,
         now: datetime,
     ) -> Result:
-        await self.repo.attach(signal, message_id, sender_id, sent_at, text)
-        fields = await self._content(signal, _merge_entities(signal.details, entities))
+        messages = await self.repo.attach(signal, message_id, sender_id, sent_at, text)
+        fields = _content(signal, messages, _merge_entities(signal.details, entities))
         became_urgent = analysis.urgent and not signal.urgent and now - sent_at < STALE_AFTER
         if became_urgent:
             fields["urgent"] = True
@@ -326,17 +388,6 @@ class ChatUnderstanding:
             data={"message_id": message_id},
         )
         return Result(Outcome.MERGED, analysis, updated, became_urgent=became_urgent)
-
-    async def _content(self, signal: Signal, entities: dict[str, Any]) -> dict[str, Any]:
-        """Description, place and details recomposed from the signal's messages."""
-        messages = await self.repo.messages(signal.id)
-        place, street = _first_place(entities)
-        return {
-            "description": "\n".join(m.text for m in messages if m.text) or signal.description,
-            "details": entities,
-            "location_text": place or signal.location_text,
-            "street": street or signal.street,
-        }
 
     async def on_edit(
         self,
@@ -352,8 +403,7 @@ class ChatUnderstanding:
         if signal is None or signal.source is not Source.CHAT:
             return await self.on_message(group, sender_id, message_id, text, sent_at, now)
         analysis = await self.batcher.analyze(text, sent_at)
-        await self.repo.attach(signal, message_id, sender_id, sent_at, text)
-        messages = await self.repo.messages(signal.id)
+        messages = await self.repo.attach(signal, message_id, sender_id, sent_at, text)
         entities = _entities(analysis)
         if len(messages) == 1:
             if self.decide(analysis) is not Outcome.LOGGED:
@@ -366,7 +416,7 @@ class ChatUnderstanding:
                     data={"reason": "edited"},
                 )
                 return Result(Outcome.WITHDRAWN, analysis, withdrawn)
-            fields = await self._content(signal, entities)
+            fields = _content(signal, messages, entities)
             fields.update(
                 category=analysis.category,
                 subcategory=analysis.subcategory,
@@ -374,7 +424,7 @@ class ChatUnderstanding:
                 occurred_at=_first_time(entities, sent_at),
             )
         else:
-            fields = await self._content(signal, _merge_entities(signal.details, entities))
+            fields = _content(signal, messages, _merge_entities(signal.details, entities))
         updated = await self.repo.update(
             signal.id,
             fields,

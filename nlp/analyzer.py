@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -14,8 +13,9 @@ from spacy.language import Language
 from spacy.pipeline import TrainablePipe
 from spacy.tokens import Doc
 
+from nlp.analysis import Analysis
 from nlp.decision import Scores, category_name, decide
-from nlp.entities import EMPTY, Entities, extract_from_scan
+from nlp.entities import EMPTY, extract_from_scan
 from nlp.lexicon import Scan
 from nlp.pipeline import (
     SUBCATEGORY,
@@ -41,30 +41,6 @@ from nlp.times import as_local
 BATCH_SIZE = 1024
 # Below this many messages a worker process costs more than it saves.
 PARALLEL_MINIMUM = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    """The classification and extracted entities of one message."""
-
-    text: str
-    category: str
-    subcategory: str | None
-    confidence: float
-    urgent: bool
-    urgency: float
-    entities: Entities
-
-    def to_dict(self) -> dict[str, Any]:
-        """Exactly the JSON object that ``buurtbot classify`` prints for the message."""
-        return {
-            "text": self.text,
-            "category": self.category,
-            "subcategory": self.subcategory,
-            "confidence": round(self.confidence, 4),
-            "urgent": self.urgent,
-            "entities": self.entities.to_dict(),
-        }
 
 
 class Analyzer:

@@ -46,7 +46,10 @@ class Correction:
     urgent: bool
 
 
-def _message(row: aiosqlite.Row) -> ChatMessage:
+_MESSAGES_OF_SIGNAL = "SELECT * FROM signal_messages WHERE signal_id = ? ORDER BY sent_at, rowid"
+
+
+def _message(row: aiosqlite.Row | sqlite3.Row) -> ChatMessage:
     return ChatMessage(
         group_id=row["group_id"],
         message_id=row["message_id"],
@@ -108,10 +111,7 @@ class ChatSignalRepository:
         return _signal(row) if row else None
 
     async def messages(self, signal_id: int) -> list[ChatMessage]:
-        rows = await self._db.fetch_all(
-            "SELECT * FROM signal_messages WHERE signal_id = ? ORDER BY sent_at, rowid",
-            (signal_id,),
-        )
+        rows = await self._db.fetch_all(_MESSAGES_OF_SIGNAL, (signal_id,))
         return [_message(row) for row in rows]
 
     async def latest_of_sender(
@@ -128,14 +128,20 @@ class ChatSignalRepository:
 
     async def attach(
         self, signal: Signal, message_id: str, sender_id: int | None, sent_at: datetime, text: str
-    ) -> None:
-        """Add another message to a signal (or replace an edited one's text)."""
-        await self._db.write(
-            "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id, sent_at,"
-            " text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, message_id)"
-            " DO UPDATE SET text = excluded.text",
-            (signal.group_id, message_id, signal.id, sender_id, to_epoch(sent_at), text),
-        )
+    ) -> list[ChatMessage]:
+        """Add another message to a signal (or replace an edited one's text); returns all of
+        the signal's messages, read in the same trip."""
+
+        def work(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+            conn.execute(
+                "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id,"
+                " sent_at, text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, message_id)"
+                " DO UPDATE SET text = excluded.text",
+                (signal.group_id, message_id, signal.id, sender_id, to_epoch(sent_at), text),
+            )
+            return conn.execute(_MESSAGES_OF_SIGNAL, (signal.id,)).fetchall()
+
+        return [_message(row) for row in await self._db.run_transaction(work)]
 
     async def update(
         self,

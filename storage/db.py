@@ -106,26 +106,19 @@ class Database:
     async def write(self, sql: str, params: Sequence[object] = ()) -> int:
         """One writing statement, atomic on its own (autocommit); returns the rows changed.
 
-        Cheaper than ``transaction()`` for a single statement: no BEGIN and COMMIT round trips.
+        Cheaper than ``transaction()`` for a single statement: one trip, no BEGIN and COMMIT.
         """
         async with self._write_lock:
-            cursor = await self.conn.execute(sql, params)
-            changed = cursor.rowcount
-            await cursor.close()
-            return changed
+            return await self._in_thread(lambda raw: raw.execute(sql, params).rowcount)
 
     async def run_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work`` as one write transaction in a single trip to the connection's thread.
 
         For the hot write paths: ``transaction()`` costs a hand-over per statement (BEGIN, each
-        statement, COMMIT). aiosqlite has no public call to run a function on its thread, so
-        this uses ``Connection._execute``, the call its own methods are built on (aiosqlite is
-        pinned in constraints.txt; tests/storage/test_db.py covers this). ``work`` must not
-        commit; it is rolled back when it raises.
+        statement, COMMIT). ``work`` must not commit; it is rolled back when it raises.
         """
 
-        def in_thread() -> T:
-            raw: sqlite3.Connection = self.conn._conn
+        def in_transaction(raw: sqlite3.Connection) -> T:
             raw.execute("BEGIN IMMEDIATE")
             try:
                 result = work(raw)
@@ -136,8 +129,18 @@ class Database:
             return result
 
         async with self._write_lock:
-            result: T = await self.conn._execute(in_thread)
-            return result
+            return await self._in_thread(in_transaction)
+
+    async def _in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work`` on aiosqlite's thread with its ``sqlite3`` connection, in one trip.
+
+        aiosqlite has no public call for this, so it uses ``Connection._execute``, the call its
+        own methods are built on (aiosqlite is pinned in constraints.txt;
+        tests/storage/test_db.py covers it).
+        """
+        raw: sqlite3.Connection = self.conn._conn
+        result: T = await self.conn._execute(work, raw)
+        return result
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 import aiosqlite
@@ -13,7 +14,7 @@ from storage.groups import _group
 from storage.timeutil import from_epoch, to_epoch
 
 
-def _user(row: aiosqlite.Row) -> User:
+def _user(row: aiosqlite.Row | sqlite3.Row) -> User:
     return User(
         id=row["id"],
         messenger=row["messenger"],
@@ -48,27 +49,29 @@ class MemberRepository:
         group_id: int | None = None,
     ) -> User:
         """Record the account (and, with ``group_id``, that it was seen in that group)."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
+
+        def work(conn: sqlite3.Connection) -> sqlite3.Row:
+            conn.execute(
                 "INSERT INTO users (messenger, external_id, display_name, language, created_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (messenger, external_id) DO UPDATE SET"
                 " display_name = excluded.display_name, language = excluded.language",
                 (messenger, external_id, display_name, language, to_epoch(now)),
             )
-            async with conn.execute(
+            row: sqlite3.Row | None = conn.execute(
                 "SELECT * FROM users WHERE messenger = ? AND external_id = ?",
                 (messenger, external_id),
-            ) as cur:
-                row = await cur.fetchone()
+            ).fetchone()
             assert row is not None
             if group_id is not None:
-                await conn.execute(
+                conn.execute(
                     "INSERT INTO members (group_id, user_id, joined_at, last_seen_at)"
                     " VALUES (?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO UPDATE SET"
                     " last_seen_at = excluded.last_seen_at",
                     (group_id, row["id"], to_epoch(now), to_epoch(now)),
                 )
-        return _user(row)
+            return row
+
+        return _user(await self._db.run_transaction(work))
 
     async def member(self, group_id: int, user_id: int) -> Member | None:
         row = await self._db.fetch_one(

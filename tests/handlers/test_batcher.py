@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.understanding import Batcher
+from bot.understanding import Batcher, LocalClassifier
 from nlp.analyzer import Analysis, Analyzer
 
 
@@ -29,7 +29,7 @@ class CountingAnalyzer:
 
 async def test_messages_arriving_together_are_classified_together(analyzer: Analyzer) -> None:
     counting = CountingAnalyzer(analyzer)
-    batcher = Batcher(counting)  # type: ignore[arg-type]
+    batcher = Batcher(LocalClassifier(counting))  # type: ignore[arg-type]
     texts = ["Mijn fiets is gestolen bij het station", "Goedemorgen allemaal", "Harde muziek"]
     results = await asyncio.gather(*(batcher.analyze(text, None) for text in texts))
     assert counting.batches == [3]
@@ -43,7 +43,7 @@ async def test_prefetched_messages_are_classified_together_before_their_turn(
     analyzer: Analyzer,
 ) -> None:
     counting = CountingAnalyzer(analyzer)
-    batcher = Batcher(counting)  # type: ignore[arg-type]
+    batcher = Batcher(LocalClassifier(counting))  # type: ignore[arg-type]
     chat_lock = asyncio.Lock()  # three messages of one chat, handled strictly one by one
 
     async def handle(text: str) -> Analysis:
@@ -60,7 +60,7 @@ async def test_prefetched_messages_are_classified_together_before_their_turn(
 
 async def test_a_changed_text_is_classified_anew(analyzer: Analyzer) -> None:
     counting = CountingAnalyzer(analyzer)
-    batcher = Batcher(counting)  # type: ignore[arg-type]
+    batcher = Batcher(LocalClassifier(counting))  # type: ignore[arg-type]
 
     async def handle() -> Analysis:
         batcher.prefetch("fiets gestolen", None)
@@ -72,10 +72,12 @@ async def test_a_changed_text_is_classified_anew(analyzer: Analyzer) -> None:
 
 async def test_a_failing_batch_fails_each_waiter() -> None:
     class Broken:
+        new_strings = 0
+
         def analyze_many(self, items: Iterable[tuple[str, datetime | None]]) -> list[Analysis]:
             raise RuntimeError("model gone")
 
-    batcher = Batcher(Broken())  # type: ignore[arg-type]
+    batcher = Batcher(LocalClassifier(Broken()))  # type: ignore[arg-type]
     results = await asyncio.gather(
         batcher.analyze("a", None), batcher.analyze("b", None), return_exceptions=True
     )
@@ -85,16 +87,17 @@ async def test_a_failing_batch_fails_each_waiter() -> None:
 
 
 async def test_a_grown_vocabulary_is_renewed_in_the_background(analyzer: Analyzer) -> None:
-    batcher = Batcher(analyzer.reloaded(), renew_after=50)
-    first = batcher.analyzer
+    local = LocalClassifier(analyzer.reloaded(), renew_after=50)
+    batcher = Batcher(local)
+    first = local.analyzer
     words = " ".join(f"onbekendwoord{i}" for i in range(60))
     await batcher.analyze(words, None)
     assert first.new_strings > 50
     for _ in range(200):  # the fresh copy loads in a thread while the bot goes on
-        if batcher.analyzer is not first:
+        if local.analyzer is not first:
             break
         await asyncio.sleep(0.02)
-    renewed = batcher.analyzer
+    renewed = local.analyzer
     assert renewed is not first and renewed.new_strings == 0
     result = await batcher.analyze("Mijn fiets is gestolen bij het station", None)
     assert result.category == analyzer.analyze("Mijn fiets is gestolen bij het station").category

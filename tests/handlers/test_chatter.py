@@ -6,11 +6,14 @@ from datetime import timedelta
 
 import pytest
 
+from bot.app import build
 from bot.chat import Delete, Edit, Incoming, Kind, Message, Reaction, Sender
 from bot.models import Source, Status
+from bot.settings import Settings
 from bot.understanding import Thresholds
 from handlers.chatter import expire_questions, parse_label
-from tests.harness import ANNA, BOB, COR, GROUP, Chats, RecordingMessenger
+from nlp.worker import WorkerClassifier
+from tests.harness import ANNA, BOB, COR, GROUP, Chats, Clock, RecordingMessenger
 
 URGENT = "HELP er wordt nu ingebroken bij nummer 12 aan de Dorpsstraat, ze zijn binnen!!"
 THEFT = "Vannacht is mijn fiets gestolen bij het station, zwarte Gazelle met rood zadel"
@@ -147,7 +150,7 @@ async def test_unsure_messages_are_asked_about_once_and_rarely(
 ) -> None:
     understanding = chats.bot.services.understanding
     unsure = "Er staat al de hele dag een busje met draaiende motor voor nummer 8"
-    confidence = understanding.analyzer.analyze(unsure).confidence
+    confidence = (await understanding.analyze(unsure)).confidence
     understanding.thresholds = Thresholds(log=min(1.0, confidence + 0.001), ask=confidence - 0.001)
     await chats.add_bot()
     before = len(messenger.delivered)
@@ -177,7 +180,7 @@ async def test_unsure_messages_are_asked_about_once_and_rarely(
 async def test_unanswered_question_disappears(chats: Chats, messenger: RecordingMessenger) -> None:
     understanding = chats.bot.services.understanding
     unsure = "Er staat al de hele dag een busje met draaiende motor voor nummer 8"
-    confidence = understanding.analyzer.analyze(unsure).confidence
+    confidence = (await understanding.analyze(unsure)).confidence
     understanding.thresholds = Thresholds(log=min(1.0, confidence + 0.001), ask=confidence - 0.001)
     await chats.add_bot()
     await chats.text(ANNA, unsure, GROUP)
@@ -326,3 +329,24 @@ async def test_retention_erases_chat_texts(chats: Chats) -> None:
     )
     [message] = await services.chat_signals.messages(1)
     assert message.text is None
+
+
+async def test_with_the_classifier_in_a_worker_process_signals_are_logged_the_same(
+    settings: Settings, clock: Clock, messenger: RecordingMessenger
+) -> None:
+    bot = await build(settings.model_copy(update={"nlp_worker": True}), clock=clock)
+    try:
+        worker = bot.services.understanding.batcher.classifier
+        assert isinstance(worker, WorkerClassifier) and worker.pid is not None
+        chats = Chats(bot, messenger, clock)
+        await chats.add_bot()
+        before = len(messenger.delivered)
+        await chats.text(ANNA, CHAT, GROUP)
+        message_id = await chats.text(BOB, THEFT, GROUP)
+        new = [d.reply for d in messenger.delivered[before:]]
+        assert new == [Reaction(message_id=message_id, emoji=new[0].emoji)]  # type: ignore[union-attr]
+        [signal] = await group_signals(chats)
+        assert (signal.category, signal.subcategory) == ("criminaliteit", "diefstal")
+    finally:
+        await bot.close()
+    assert worker.pid is None, "closing the bot ends the worker"

@@ -73,7 +73,7 @@ import traceback
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -238,18 +238,16 @@ class Meter:
         application.add_handler(TypeHandler(Update, self._begin), group=-1)
         application.add_handler(TypeHandler(Update, self._end), group=1)
 
-    def _cpu(self) -> tuple[float, float, float, float]:
-        """CPU seconds so far: the bot (this process and its helpers), the server, this
-        process's main thread, all CPUs."""
+    def _cpu(self) -> tuple[tuple[float, float, float, float], float]:
+        """CPU seconds so far: (the bot (this process and its helpers), the server, this
+        process's main thread, all CPUs), and the helpers alone."""
         main = threading.main_thread().native_id
         loop_thread = sum(t.user_time + t.system_time for t in _ME.threads() if t.id == main)
         machine = psutil.cpu_times()
         busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
-        bot = time.process_time() + self._helper_cpu()
-        return bot, self.server.cpu_seconds(), loop_thread, busy
-
-    def _helper_cpu(self) -> float:
-        return sum(float(sum(p.cpu_times()[:2])) for p in self.helpers)
+        helpers = sum(float(sum(p.cpu_times()[:2])) for p in self.helpers)
+        bot = time.process_time() + helpers
+        return (bot, self.server.cpu_seconds(), loop_thread, busy), helpers
 
     async def _begin(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         self._begun[update.update_id] = time.perf_counter()
@@ -265,14 +263,14 @@ class Meter:
             return
         self.handled += 1
         if self.handled == self.warmup:
-            self.t0, self.cpu0, self.helper0 = now, self._cpu(), self._helper_cpu()
+            self.t0, (self.cpu0, self.helper0) = now, self._cpu()
             self.window_open.set()
         elif self.warmup < self.handled <= self.warmup + self.measure:
             kind = _kind(update)
             self.kinds[kind] += 1
             self.latencies_ms.setdefault(kind, []).append((now - began) * 1000)
             if self.handled == self.warmup + self.measure:
-                self.t1, self.cpu1, self.helper1 = now, self._cpu(), self._helper_cpu()
+                self.t1, (self.cpu1, self.helper1) = now, self._cpu()
                 self.done.set()
 
     def count_writes(self, db: Database) -> None:
@@ -694,20 +692,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         parser.error("--updates, --warmup, --rounds, --echo-users, --reporters must be >= 1")
     if args.reporters > args.groups * args.members // 2:
         parser.error("--reporters must be at most half of all members (--groups x --members)")
-    return Options(
-        updates=args.updates,
-        warmup=args.warmup,
-        rounds=args.rounds,
-        echo_users=args.echo_users,
-        reporters=args.reporters,
-        chatter_per_step=args.chatter_per_step,
-        groups=args.groups,
-        members=args.members,
-        seed=args.seed,
-        concurrency=args.concurrency,
-        profile=args.profile,
-        nlp_worker=args.nlp_worker,
-    )
+    return Options(**{f.name: getattr(args, f.name) for f in fields(Options)})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 _HEADER = struct.Struct(">I")
 _READY = "ready"
 Item = tuple[str, datetime | None]
-Items = list[Item]
 
 
 class WorkerError(RuntimeError):
@@ -58,9 +57,13 @@ def _read_frame(stream: BinaryIO) -> Any | None:
     return pickle.loads(payload)
 
 
-def _write_frame(stream: BinaryIO, value: object) -> None:
+def _frame(value: object) -> bytes:
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(payload)) + payload)
+    return _HEADER.pack(len(payload)) + payload
+
+
+def _write_frame(stream: BinaryIO, value: object) -> None:
+    stream.write(_frame(value))
     stream.flush()
 
 
@@ -101,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 @dataclass
 class _Request:
-    items: Items
+    items: list[Item]
     future: asyncio.Future[list[Analysis]]
     attempts: int = 0
 
@@ -127,7 +130,8 @@ class WorkerClassifier:
 
     async def start(self) -> None:
         """Start the child and wait until its model is loaded (errors surface here)."""
-        await self._running()
+        if self._child is None:
+            await asyncio.shield(self._starting or self._start_soon())
 
     def submit(self, items: Sequence[Item]) -> asyncio.Future[list[Analysis]]:
         """Classify ``items``; the future has the analyses in input order."""
@@ -160,8 +164,7 @@ class WorkerClassifier:
             return
         request.attempts += 1
         child.waiting.append(request)
-        payload = pickle.dumps(request.items, protocol=pickle.HIGHEST_PROTOCOL)
-        child.process.stdin.write(_HEADER.pack(len(payload)) + payload)
+        child.process.stdin.write(_frame(request.items))
 
     def _after_start(self, request: _Request) -> None:
         if request.future.done():
@@ -188,12 +191,6 @@ class WorkerClassifier:
             asyncio.get_running_loop().create_task(_stop(task.result()))
             return
         self._child = task.result()
-
-    async def _running(self) -> _Child:
-        if self._child is not None:
-            return self._child
-        task = self._starting or self._start_soon()
-        return await asyncio.shield(task)
 
     async def _spawn(self) -> _Child:
         process = await asyncio.create_subprocess_exec(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -190,14 +191,23 @@ class Batcher:
     message waits for its chat's turn; everything that arrived together (one getUpdates
     answer, several chats and several messages of one chat) goes to the classifier as one
     batch after the current turn of the event loop, and the handler later picks up its result
-    in ``analyze``. Nothing waits for a timer, so a quiet bot answers at once.
+    in ``analyze``.
+
+    Model calls are at least ``min_interval`` seconds apart: a quiet bot classifies at once,
+    a busy one gathers what arrives meanwhile, so batches grow with the load instead of the
+    fixed cost being paid for every two or three messages. A quiet-logged message or a SAAR
+    reply is at most that much later; nothing a member waits for step by step is classified.
     """
 
-    def __init__(self, classifier: Classifier, max_batch: int = 256) -> None:
+    def __init__(
+        self, classifier: Classifier, max_batch: int = 256, min_interval: float = 0.05
+    ) -> None:
         self.classifier = classifier
         self.max_batch = max_batch
+        self.min_interval = min_interval
         self._pending: list[tuple[str, datetime | None, asyncio.Future[Analysis]]] = []
         self._flush_scheduled = False
+        self._last_flush = -math.inf
 
     def prefetch(self, text: str, sent_at: datetime | None) -> None:
         """Start classifying the message the current task will handle."""
@@ -220,7 +230,11 @@ class Batcher:
             self._flush()
         elif not self._flush_scheduled:
             self._flush_scheduled = True
-            loop.call_soon(self._flush)  # after the tasks that are ready now: they join in
+            due = self._last_flush + self.min_interval
+            if loop.time() >= due:
+                loop.call_soon(self._flush)  # after the tasks that are ready now: they join in
+            else:
+                loop.call_at(due, self._flush)
         return future
 
     def _flush(self) -> None:
@@ -228,6 +242,7 @@ class Batcher:
         batch, self._pending = self._pending, []
         if not batch:
             return
+        self._last_flush = asyncio.get_running_loop().time()
         waiting = [future for _, _, future in batch]
         answer = self.classifier.submit([(text, sent_at) for text, sent_at, _ in batch])
         answer.add_done_callback(lambda done: _hand_out(done, waiting))

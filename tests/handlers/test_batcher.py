@@ -101,3 +101,28 @@ async def test_a_grown_vocabulary_is_renewed_in_the_background(analyzer: Analyze
     assert renewed is not first and renewed.new_strings == 0
     result = await batcher.analyze("Mijn fiets is gestolen bij het station", None)
     assert result.category == analyzer.analyze("Mijn fiets is gestolen bij het station").category
+
+
+async def test_a_quiet_bot_classifies_at_once(analyzer: Analyzer) -> None:
+    counting = CountingAnalyzer(analyzer)
+    batcher = Batcher(LocalClassifier(counting), min_interval=60.0)  # type: ignore[arg-type]
+    first = asyncio.ensure_future(batcher.analyze("Harde muziek bij de speeltuin", None))
+    for _ in range(10):  # a few turns of the loop, no timer
+        await asyncio.sleep(0)
+    assert first.done() and counting.batches == [1]
+
+
+async def test_a_busy_bot_gathers_what_arrives_until_the_model_is_due(analyzer: Analyzer) -> None:
+    counting = CountingAnalyzer(analyzer)
+    batcher = Batcher(LocalClassifier(counting), min_interval=0.3)  # type: ignore[arg-type]
+    await batcher.analyze("Goedemorgen allemaal", None)
+    texts = ["fiets gestolen bij het station", "harde muziek", "Er ligt iemand op straat"]
+    later = []
+    for text in texts:  # one by one, each in its own turn of the loop, as separate polls bring them
+        later.append(asyncio.ensure_future(batcher.analyze(text, None)))
+        for _ in range(10):
+            await asyncio.sleep(0)
+    assert not any(task.done() for task in later), "the model ran a moment ago: they wait"
+    results = await asyncio.gather(*later)
+    assert counting.batches == [1, 3], "the waiting messages went to the model together"
+    assert [r.text for r in results] == texts

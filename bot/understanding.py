@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.chat import Kind
 from bot.models import CATEGORIES, Group, Signal, SignalDraft, Source, Status, is_subcategory
 from nlp.taxonomy import NO_SIGNAL
-from storage.chat_signals import ChatMessage, ChatSignalRepository
+from storage.chat_signals import ChatMessage, ChatSignalRepository, FollowUp, NewSignal
 
 if TYPE_CHECKING:  # the spaCy pipeline is loaded by the composition root, not on import
     from nlp.analysis import Analysis
@@ -110,6 +110,25 @@ def _content(
         "location_text": place or signal.location_text,
         "street": street or signal.street,
     }
+
+
+def _follow_up_fields(
+    signal: Signal,
+    messages: list[ChatMessage],
+    analysis: Analysis,
+    entities: dict[str, Any],
+    fresh: bool,
+) -> dict[str, Any]:
+    """A signal's new content once a follow-up message joined it."""
+    fields = _content(signal, messages, _merge_entities(signal.details, entities))
+    if _becomes_urgent(signal, analysis, fresh):
+        fields["urgent"] = True
+    return fields
+
+
+def _becomes_urgent(signal: Signal, follow_up: Analysis, fresh: bool) -> bool:
+    """A fresh urgent follow-up makes its signal urgent (and brings the SAAR reply)."""
+    return follow_up.urgent and not signal.urgent and fresh
 
 
 # Renew the analyzer once spaCy's vocabulary has learnt this many strings (~25 MB).
@@ -310,16 +329,33 @@ class ChatUnderstanding:
         decision = self.decide(analysis)
         if decision is Outcome.IGNORED and not _has_facts(entities):
             return Result(Outcome.IGNORED, analysis)  # chit-chat: nothing to add to or log
-        recent = await self.repo.latest_of_sender(group.id, sender_id, sent_at - MERGE_WINDOW)
-        if recent is not None and self._same_incident(recent, analysis, decision, entities):
-            return await self._merge(
-                recent, analysis, entities, message_id, sender_id, sent_at, text, now
-            )
-        if decision is Outcome.LOGGED:
-            signal = await self.log(group, sender_id, message_id, text, sent_at, now, analysis)
-            fresh = now - sent_at < STALE_AFTER
+        fresh = now - sent_at < STALE_AFTER
+
+        def choose(recent: Signal | None) -> NewSignal | FollowUp | None:
+            # Runs on the database thread, inside the transaction that stores the choice.
+            if recent is not None and self._same_incident(recent, analysis, decision, entities):
+                return FollowUp(
+                    recent,
+                    lambda messages: _follow_up_fields(recent, messages, analysis, entities, fresh),
+                    event="merged",
+                    at=now,
+                    data={"message_id": message_id},
+                )
+            if decision is Outcome.LOGGED:
+                return NewSignal(
+                    self._draft(group, sender_id, message_id, text, sent_at, now, analysis)
+                )
+            return None
+
+        choice, signal = await self.repo.take_in(
+            group.id, sender_id, sent_at - MERGE_WINDOW, (message_id, sent_at, text), choose
+        )
+        if isinstance(choice, FollowUp):
+            became_urgent = _becomes_urgent(choice.signal, analysis, fresh)
+            return Result(Outcome.MERGED, analysis, signal, became_urgent=became_urgent)
+        if isinstance(choice, NewSignal):
             return Result(Outcome.LOGGED, analysis, signal, became_urgent=analysis.urgent and fresh)
-        if decision is Outcome.ASK and now - sent_at < STALE_AFTER:
+        if decision is Outcome.ASK and fresh:
             return Result(Outcome.ASK, analysis)
         return Result(Outcome.IGNORED, analysis)
 
@@ -351,58 +387,53 @@ class ChatUnderstanding:
         subcategory: str | None = None,
     ) -> Signal:
         """Store a chat message as a new signal (with the classifier's or a person's label)."""
+        draft = self._draft(
+            group,
+            sender_id,
+            message_id,
+            text,
+            sent_at,
+            now,
+            analysis,
+            category=category,
+            subcategory=subcategory,
+        )
+        return await self.repo.create(draft, message_id, sent_at, text)
+
+    @staticmethod
+    def _draft(
+        group: Group,
+        sender_id: int | None,
+        message_id: str,
+        text: str,
+        sent_at: datetime,
+        now: datetime,
+        analysis: Analysis,
+        *,
+        category: str | None = None,
+        subcategory: str | None = None,
+    ) -> SignalDraft:
         entities = _entities(analysis)
         place, street = _first_place(entities)
         category = category or analysis.category
         if subcategory is None and category == analysis.category:
             subcategory = analysis.subcategory
-        return await self.repo.create(
-            SignalDraft(
-                group_id=group.id,
-                reporter_id=sender_id,
-                category=category,
-                subcategory=subcategory,
-                urgent=analysis.urgent and category == analysis.category,
-                source=Source.CHAT,
-                occurred_at=_first_time(entities, sent_at),
-                reported_at=now,
-                street=street,
-                description=text,
-                location_text=place,
-                confidence=round(analysis.confidence, 4),
-                chat_message_id=message_id,
-                details=entities,
-            ),
-            message_id,
-            sent_at,
-            text,
+        return SignalDraft(
+            group_id=group.id,
+            reporter_id=sender_id,
+            category=category,
+            subcategory=subcategory,
+            urgent=analysis.urgent and category == analysis.category,
+            source=Source.CHAT,
+            occurred_at=_first_time(entities, sent_at),
+            reported_at=now,
+            street=street,
+            description=text,
+            location_text=place,
+            confidence=round(analysis.confidence, 4),
+            chat_message_id=message_id,
+            details=entities,
         )
-
-    async def _merge(
-        self,
-        signal: Signal,
-        analysis: Analysis,
-        entities: dict[str, Any],
-        message_id: str,
-        sender_id: int,
-        sent_at: datetime,
-        text: str,
-        now: datetime,
-    ) -> Result:
-        messages = await self.repo.attach(signal, message_id, sender_id, sent_at, text)
-        fields = _content(signal, messages, _merge_entities(signal.details, entities))
-        became_urgent = analysis.urgent and not signal.urgent and now - sent_at < STALE_AFTER
-        if became_urgent:
-            fields["urgent"] = True
-        updated = await self.repo.update(
-            signal.id,
-            fields,
-            event="merged",
-            at=now,
-            actor_id=sender_id,
-            data={"message_id": message_id},
-        )
-        return Result(Outcome.MERGED, analysis, updated, became_urgent=became_urgent)
 
     async def on_edit(
         self,

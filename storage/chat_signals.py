@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,7 +47,46 @@ class Correction:
     urgent: bool
 
 
+@dataclass(frozen=True)
+class NewSignal:
+    """``take_in``: the message starts a signal of its own."""
+
+    draft: SignalDraft
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """``take_in``: the message adds to ``signal``, whose new content ``fields`` makes from
+    all its messages (the new one included); the change is recorded as ``event``."""
+
+    signal: Signal
+    fields: Callable[[list[ChatMessage]], dict[str, Any]]
+    event: str
+    at: datetime
+    data: dict[str, Any]
+
+
 _MESSAGES_OF_SIGNAL = "SELECT * FROM signal_messages WHERE signal_id = ? ORDER BY sent_at, rowid"
+_LATEST_OF_SENDER = (
+    "SELECT s.* FROM signal_messages m JOIN signals s ON s.id = m.signal_id"
+    " WHERE m.group_id = ? AND m.sender_id = ? AND m.sent_at >= ? AND s.status != ?"
+    " ORDER BY m.sent_at DESC LIMIT 1"
+)
+_UPDATABLE = frozenset(
+    {
+        "category",
+        "subcategory",
+        "urgent",
+        "called_112",
+        "description",
+        "details",
+        "street",
+        "location_text",
+        "occurred_at",
+        "confidence",
+        "status",
+    }
+)
 
 
 def _message(row: aiosqlite.Row | sqlite3.Row) -> ChatMessage:
@@ -84,17 +124,48 @@ class ChatSignalRepository:
     ) -> Signal:
         """A new chat signal with its first message, in one transaction."""
 
-        def work(conn: sqlite3.Connection) -> int:
-            signal_id = insert_signal(conn, draft)
-            conn.execute(
-                "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id, sent_at,"
-                " text) VALUES (?, ?, ?, ?, ?, ?)",
-                (draft.group_id, message_id, signal_id, draft.reporter_id, to_epoch(sent_at), text),
-            )
-            return signal_id
-
-        signal_id = await self._db.run_transaction(work)
+        signal_id = await self._db.run_transaction(
+            lambda conn: _insert_with_message(conn, draft, message_id, sent_at, text)
+        )
         return stored(draft, signal_id)  # everything stored is known: no read-back
+
+    async def take_in(
+        self,
+        group_id: int,
+        sender_id: int,
+        since: datetime,
+        message: tuple[str, datetime, str],
+        choose: Callable[[Signal | None], NewSignal | FollowUp | None],
+    ) -> tuple[NewSignal | FollowUp | None, Signal | None]:
+        """A chat message (id, sent_at, text) that may be a signal, in one trip: the sender's
+        latest open signal since ``since`` is read, ``choose`` (run on the database thread,
+        so pure and quick) says what to do with the message, and it is done in the same
+        transaction. Returns the choice and the signal as stored (the recent one, or None,
+        when the choice was to store nothing)."""
+        message_id, sent_at, text = message
+
+        def work(conn: sqlite3.Connection) -> tuple[NewSignal | FollowUp | None, Signal | None]:
+            row = conn.execute(
+                _LATEST_OF_SENDER,
+                (group_id, sender_id, to_epoch(since), Status.INGETROKKEN.value),
+            ).fetchone()
+            recent = _signal(row) if row else None
+            choice = choose(recent)
+            if isinstance(choice, NewSignal):
+                draft = choice.draft
+                return choice, stored(
+                    draft, _insert_with_message(conn, draft, message_id, sent_at, text)
+                )
+            if isinstance(choice, FollowUp):
+                rows = _attach_message(conn, choice.signal, message_id, sender_id, sent_at, text)
+                fields = choice.fields([_message(r) for r in rows])
+                changed = _change(
+                    conn, choice.signal.id, fields, choice.event, choice.at, sender_id, choice.data
+                )
+                return choice, _signal(changed)
+            return None, recent
+
+        return await self._db.run_transaction(work)
 
     async def by_message(self, group_id: int, message_id: str) -> Signal | None:
         """The signal a chat message belongs to, or the signal a bot post carries."""
@@ -114,34 +185,16 @@ class ChatSignalRepository:
         rows = await self._db.fetch_all(_MESSAGES_OF_SIGNAL, (signal_id,))
         return [_message(row) for row in rows]
 
-    async def latest_of_sender(
-        self, group_id: int, sender_id: int, since: datetime
-    ) -> Signal | None:
-        """The sender's most recent chat signal with a message since ``since``, if still open."""
-        row = await self._db.fetch_one(
-            "SELECT s.* FROM signal_messages m JOIN signals s ON s.id = m.signal_id"
-            " WHERE m.group_id = ? AND m.sender_id = ? AND m.sent_at >= ? AND s.status != ?"
-            " ORDER BY m.sent_at DESC LIMIT 1",
-            (group_id, sender_id, to_epoch(since), Status.INGETROKKEN.value),
-        )
-        return _signal(row) if row else None
-
     async def attach(
         self, signal: Signal, message_id: str, sender_id: int | None, sent_at: datetime, text: str
     ) -> list[ChatMessage]:
         """Add another message to a signal (or replace an edited one's text); returns all of
         the signal's messages, read in the same trip."""
 
-        def work(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-            conn.execute(
-                "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id,"
-                " sent_at, text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, message_id)"
-                " DO UPDATE SET text = excluded.text",
-                (signal.group_id, message_id, signal.id, sender_id, to_epoch(sent_at), text),
-            )
-            return conn.execute(_MESSAGES_OF_SIGNAL, (signal.id,)).fetchall()
-
-        return [_message(row) for row in await self._db.run_transaction(work)]
+        rows = await self._db.run_transaction(
+            lambda conn: _attach_message(conn, signal, message_id, sender_id, sent_at, text)
+        )
+        return [_message(row) for row in rows]
 
     async def update(
         self,
@@ -154,41 +207,11 @@ class ChatSignalRepository:
         data: dict[str, Any] | None = None,
     ) -> Signal:
         """Change a signal's content and record why in its history, in one transaction."""
-        allowed = {
-            "category",
-            "subcategory",
-            "urgent",
-            "called_112",
-            "description",
-            "details",
-            "street",
-            "location_text",
-            "occurred_at",
-            "confidence",
-            "status",
-        }
-        assert set(fields) <= allowed, set(fields) - allowed
-        values = []
-        for name, value in fields.items():
-            if name == "details":
-                value = json.dumps(value, ensure_ascii=False) if value else None
-            elif name == "occurred_at":
-                value = to_epoch(value)
-            elif isinstance(value, bool):
-                value = int(value)
-            values.append(value)
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-
-        def work(conn: sqlite3.Connection) -> sqlite3.Row:
-            if fields:
-                conn.execute(f"UPDATE signals SET {assignments} WHERE id = ?", (*values, signal_id))
-            add_event(conn, signal_id, event, at, actor_id, data)
-            row: sqlite3.Row = conn.execute(
-                "SELECT * FROM signals WHERE id = ?", (signal_id,)
-            ).fetchone()
-            return row
-
-        return _signal(await self._db.run_transaction(work))
+        return _signal(
+            await self._db.run_transaction(
+                lambda conn: _change(conn, signal_id, fields, event, at, actor_id, data)
+            )
+        )
 
     async def mark_called_112(self, signal_id: int, at: datetime, actor_id: int | None) -> bool:
         """Record that 112 was called; False when somebody already did."""
@@ -300,3 +323,64 @@ class ChatSignalRepository:
             " WHERE c.text IS NOT NULL ORDER BY c.corrected_at, c.id"
         )
         return [Correction(row[0], row[1], row[2], bool(row[3])) for row in rows]
+
+
+# --- statements shared by the one-trip operations above ---------------------------------------
+
+
+def _insert_with_message(
+    conn: sqlite3.Connection, draft: SignalDraft, message_id: str, sent_at: datetime, text: str
+) -> int:
+    signal_id = insert_signal(conn, draft)
+    conn.execute(
+        "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id, sent_at,"
+        " text) VALUES (?, ?, ?, ?, ?, ?)",
+        (draft.group_id, message_id, signal_id, draft.reporter_id, to_epoch(sent_at), text),
+    )
+    return signal_id
+
+
+def _attach_message(
+    conn: sqlite3.Connection,
+    signal: Signal,
+    message_id: str,
+    sender_id: int | None,
+    sent_at: datetime,
+    text: str,
+) -> list[sqlite3.Row]:
+    """Add a message to a signal (an edited one's text replaced); all its messages."""
+    conn.execute(
+        "INSERT INTO signal_messages (group_id, message_id, signal_id, sender_id,"
+        " sent_at, text) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, message_id)"
+        " DO UPDATE SET text = excluded.text",
+        (signal.group_id, message_id, signal.id, sender_id, to_epoch(sent_at), text),
+    )
+    return conn.execute(_MESSAGES_OF_SIGNAL, (signal.id,)).fetchall()
+
+
+def _change(
+    conn: sqlite3.Connection,
+    signal_id: int,
+    fields: dict[str, Any],
+    event: str,
+    at: datetime,
+    actor_id: int | None,
+    data: dict[str, Any] | None,
+) -> sqlite3.Row:
+    """Set ``fields`` of a signal and add the event; the signal's row afterwards."""
+    assert set(fields) <= _UPDATABLE, set(fields) - _UPDATABLE
+    values = []
+    for name, value in fields.items():
+        if name == "details":
+            value = json.dumps(value, ensure_ascii=False) if value else None
+        elif name == "occurred_at":
+            value = to_epoch(value)
+        elif isinstance(value, bool):
+            value = int(value)
+        values.append(value)
+    if fields:
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        conn.execute(f"UPDATE signals SET {assignments} WHERE id = ?", (*values, signal_id))
+    add_event(conn, signal_id, event, at, actor_id, data)
+    row: sqlite3.Row = conn.execute("SELECT * FROM signals WHERE id = ?", (signal_id,)).fetchone()
+    return row

@@ -8,11 +8,12 @@ import pytest
 
 from bot.app import build
 from bot.chat import Delete, Edit, Incoming, Kind, Message, Reaction, Sender
-from bot.models import Source, Status
+from bot.models import Signal, Source, Status
 from bot.settings import Settings
 from bot.understanding import Thresholds
 from handlers.chatter import expire_questions, parse_label
 from nlp.worker import WorkerClassifier
+from storage.chat_signals import ChatMessage, FollowUp
 from tests.harness import ANNA, BOB, COR, GROUP, Chats, Clock, RecordingMessenger
 
 URGENT = "HELP er wordt nu ingebroken bij nummer 12 aan de Dorpsstraat, ze zijn binnen!!"
@@ -111,6 +112,35 @@ async def test_follow_ups_of_one_sender_become_one_signal(
     chats.clock.advance(minutes=1)
     await chats.text(ANNA, URGENT, GROUP)
     assert len(await group_signals(chats)) == 4, "a burglary is not a follow-up of a theft"
+
+
+async def test_a_follow_up_that_fails_to_merge_leaves_nothing_half_stored(chats: Chats) -> None:
+    await chats.add_bot()
+    await chats.text(ANNA, THEFT, GROUP)
+    (signal,) = await group_signals(chats)
+    repo = chats.bot.services.chat_signals
+    events_before = await chats.bot.services.signals.events(signal.id)
+
+    def broken(_messages: list[ChatMessage]) -> dict[str, object]:
+        raise RuntimeError("merge failed")
+
+    def choose(recent: Signal | None) -> FollowUp:
+        assert recent is not None and recent.id == signal.id, "the sender's open signal"
+        return FollowUp(recent, broken, event="merged", at=chats.clock.now, data={})
+
+    assert signal.reporter_id is not None
+    since = chats.clock.now - timedelta(minutes=15)
+    message = ("999", chats.clock.now, "slot lag ernaast")
+    with pytest.raises(RuntimeError):
+        await repo.take_in(signal.group_id, signal.reporter_id, since, message, choose)
+    assert len(await repo.messages(signal.id)) == 1, "the follow-up's message was rolled back"
+    assert await chats.bot.services.signals.events(signal.id) == events_before
+
+    choice, recent = await repo.take_in(
+        signal.group_id, signal.reporter_id, since, message, lambda _recent: None
+    )
+    assert choice is None and recent is not None and recent.id == signal.id
+    assert len(await repo.messages(signal.id)) == 1, "choosing nothing stores nothing"
 
 
 async def test_edited_message_updates_or_withdraws_its_signal(

@@ -225,7 +225,7 @@ class Batcher:
         self.max_batch = max_batch
         self.min_interval = min_interval
         self._pending: list[tuple[str, datetime | None, asyncio.Future[Analysis]]] = []
-        self._flush_scheduled = False
+        self._scheduled: asyncio.Handle | None = None  # the flush to come, if any
         self._last_flush = -math.inf
 
     def prefetch(self, text: str, sent_at: datetime | None) -> None:
@@ -247,17 +247,19 @@ class Batcher:
         self._pending.append((text, sent_at, future))
         if len(self._pending) >= self.max_batch:
             self._flush()
-        elif not self._flush_scheduled:
-            self._flush_scheduled = True
+        elif self._scheduled is None:
             due = self._last_flush + self.min_interval
             if loop.time() >= due:
-                loop.call_soon(self._flush)  # after the tasks that are ready now: they join in
+                # After the tasks that are ready now: they join in.
+                self._scheduled = loop.call_soon(self._flush)
             else:
-                loop.call_at(due, self._flush)
+                self._scheduled = loop.call_at(due, self._flush)
         return future
 
     def _flush(self) -> None:
-        self._flush_scheduled = False
+        if self._scheduled is not None:
+            self._scheduled.cancel()  # a full batch went early: no second, early flush
+            self._scheduled = None
         batch, self._pending = self._pending, []
         if not batch:
             return

@@ -16,7 +16,11 @@ How it measures, and why it is fair:
   ``AIORateLimiter``, ``TypeHandler``), started the way ``serve()`` starts it (command menus,
   recurring jobs, long polling), on a fresh SQLite file in WAL mode. Both get the same HTTP
   stack, the same long polling, the same concurrency bound (``settings.max_concurrent_updates``,
-  for the echo bot through PTB's ``concurrent_updates``) and the same rate limiter.
+  for the echo bot through PTB's ``concurrent_updates``), the same rate limiter and the same
+  flow control (buurtbot's ``UpdateQueue``: no getUpdates while ``max_updates_in_hand``
+  updates are in hand). The echo bot never has more than its 16 users' updates in hand, so
+  the flow control never holds it back; buurtbot, whose group chatter nobody waits for, builds
+  a backlog, and the flow control lets it wait at the server and be fetched in large batches.
 - **The rate limiter stays in the code path, with its limits lifted.** Telegram's flood limits
   (30/s overall, 20/min per group) would make any throughput figure a measurement of the
   limiter, so both bots get ``AIORateLimiter`` with limits far above the load, as for a
@@ -102,6 +106,7 @@ from bot.transport.telegram import (  # noqa: E402
     ALLOWED_UPDATES,
     JobQueueScheduler,
     TelegramMessenger,
+    UpdateQueue,
     build_application,
     set_command_menus,
 )
@@ -365,6 +370,7 @@ def echo_application(settings: Settings) -> AnyApplication:
         .base_file_url(f"{base}/file/bot")
         .rate_limiter(_limiter())
         .concurrent_updates(settings.max_concurrent_updates)
+        .update_queue(UpdateQueue(settings.max_updates_in_hand))
         .build()
     )
 

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # Classify chat messages in a worker process (another core; the bot never loads spaCy).
     nlp_worker: bool = False
     max_concurrent_updates: int = Field(default=64, ge=1, le=4096)
+    # Fetched but not yet handled; at this many the bot fetches no more until some are done.
+    max_updates_in_hand: int = Field(default=128, ge=1, le=100_000)
     # Telegram's documented flood limits; raise them only for a self-hosted Bot API server.
     rate_limit_per_second: float = Field(default=30, ge=0)
     rate_limit_per_group_per_minute: float = Field(default=20, ge=0)

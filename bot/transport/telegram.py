@@ -394,6 +394,42 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         return None
 
 
+class UpdateQueue(asyncio.Queue[object]):
+    """The Application's update queue, with flow control.
+
+    Long polling (and the webhook) put every fetched update here, and the Application calls
+    ``task_done`` once it has handled one. While ``limit`` updates are in hand (queued,
+    waiting for their chat's turn or being handled), ``put`` waits, so the bot fetches no
+    more: a backlog waits at Telegram, in order, instead of in memory, and a busy bot fetches
+    it in a few large getUpdates answers rather than in many small ones (each call costs
+    about as much as handling an update). Below the limit nothing changes. The Application's
+    own stop signal is never held back.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.in_hand = 0
+        self._room = asyncio.Event()
+        self._room.set()
+
+    async def put(self, item: object) -> None:
+        while isinstance(item, Update) and self.in_hand >= self.limit:
+            self._room.clear()
+            await self._room.wait()
+        self.put_nowait(item)
+
+    def put_nowait(self, item: object) -> None:
+        super().put_nowait(item)
+        self.in_hand += 1
+
+    def task_done(self) -> None:
+        super().task_done()
+        self.in_hand -= 1
+        if self.in_hand < self.limit:
+            self._room.set()
+
+
 class JobQueueScheduler:
     """bot.jobs.Scheduler on PTB's JobQueue."""
 
@@ -467,6 +503,7 @@ def build_application(
             )
         )
         .concurrent_updates(processor)
+        .update_queue(UpdateQueue(settings.max_updates_in_hand))
     )
     if settings.telegram_base_url:
         builder = builder.base_url(f"{settings.telegram_base_url}/bot").base_file_url(

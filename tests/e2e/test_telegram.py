@@ -304,3 +304,25 @@ async def test_group_chatter_is_recognised_quietly(telegram: Telegram) -> None:
     api.press_label(anna, saar, "112")
     edited = await api.next_message(GROUP_ID, "112 is gebeld</b> door Anna")
     assert edited["message_id"] == saar["message_id"]
+
+
+async def test_with_one_update_in_hand_a_burst_is_handled_in_full_and_in_order(
+    telegram: Telegram,
+) -> None:
+    telegram.settings = telegram.settings.model_copy(update={"max_updates_in_hand": 1})
+    await telegram.restart()
+    api = telegram.api
+    _, anna, cor = await setup_group(telegram)
+    thefts = [
+        api.say(
+            GROUP_ID, anna if i % 2 else cor, f"Vannacht is fiets nummer {i} gestolen uit de schuur"
+        )
+        for i in range(1, 5)
+    ]
+    api.say(GROUP_ID, anna, "Goedemorgen allemaal!")
+    api.say(anna["id"], anna, "/help")
+    await api.next_message(anna["id"], "Wat kan buurtbot")
+    reactions = await api.wait_for(
+        lambda: len(api.calls_to("setMessageReaction")) >= 4 and api.calls_to("setMessageReaction")
+    )
+    assert [r["message_id"] for r in reactions] == [t["message_id"] for t in thefts]

@@ -17,7 +17,7 @@ How it measures, and why it is fair:
   recurring jobs, long polling), on a fresh SQLite file in WAL mode. Both get the same HTTP
   stack, the same long polling, the same concurrency bound (``settings.max_concurrent_updates``,
   for the echo bot through PTB's ``concurrent_updates``), the same rate limiter and the same
-  flow control (buurtbot's ``UpdateQueue``: no getUpdates while ``max_updates_in_hand``
+  flow control (buurtbot's ``PollingRequest``: no getUpdates while ``max_updates_in_hand``
   updates are in hand). The echo bot never has more than its 16 users' updates in hand, so
   the flow control never holds it back; buurtbot, whose group chatter nobody waits for, builds
   a backlog, and the flow control lets it wait at the server and be fetched in large batches.
@@ -105,6 +105,7 @@ from bot.settings import Settings  # noqa: E402
 from bot.transport.telegram import (  # noqa: E402
     ALLOWED_UPDATES,
     JobQueueScheduler,
+    PollingRequest,
     TelegramMessenger,
     UpdateQueue,
     build_application,
@@ -360,9 +361,11 @@ def _limiter() -> AIORateLimiter:
 
 
 def echo_application(settings: Settings) -> AnyApplication:
-    """A bare PTB echo bot with buurtbot's HTTP stack, concurrency bound and rate limiter."""
+    """A bare PTB echo bot with buurtbot's HTTP stack, concurrency bound, rate limiter and flow
+    control."""
     assert settings.telegram_token is not None and settings.telegram_base_url is not None
     base = settings.telegram_base_url
+    queue = UpdateQueue(settings.max_updates_in_hand)
     application = (
         Application.builder()
         .token(settings.telegram_token.get_secret_value())
@@ -370,7 +373,8 @@ def echo_application(settings: Settings) -> AnyApplication:
         .base_file_url(f"{base}/file/bot")
         .rate_limiter(_limiter())
         .concurrent_updates(settings.max_concurrent_updates)
-        .update_queue(UpdateQueue(settings.max_updates_in_hand))
+        .update_queue(queue)
+        .get_updates_request(PollingRequest(queue))
         .build()
     )
 

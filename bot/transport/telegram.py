@@ -41,6 +41,7 @@ from telegram.ext import (
     JobQueue,
     TypeHandler,
 )
+from telegram.request import HTTPXRequest, RequestData
 
 from bot.app import BuurtBot
 from bot.chat import (
@@ -395,16 +396,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
 
 class UpdateQueue(asyncio.Queue[object]):
-    """The Application's update queue, with flow control.
-
-    Long polling (and the webhook) put every fetched update here, and the Application calls
-    ``task_done`` once it has handled one. While ``limit`` updates are in hand (queued,
-    waiting for their chat's turn or being handled), ``put`` waits, so the bot fetches no
-    more: a backlog waits at Telegram, in order, instead of in memory, and a busy bot fetches
-    it in a few large getUpdates answers rather than in many small ones (each call costs
-    about as much as handling an update). Below the limit nothing changes. The Application's
-    own stop signal is never held back.
-    """
+    """The Application's update queue, counting the updates the bot has in hand: put here by
+    long polling (or the webhook) and not yet reported done by the Application
+    (``task_done``), so queued, waiting for their chat's turn or being handled."""
 
     def __init__(self, limit: int) -> None:
         super().__init__()
@@ -413,14 +407,8 @@ class UpdateQueue(asyncio.Queue[object]):
         self._room = asyncio.Event()
         self._room.set()
 
-    async def put(self, item: object) -> None:
-        while isinstance(item, Update) and self.in_hand >= self.limit:
-            self._room.clear()
-            await self._room.wait()
-        self.put_nowait(item)
-
     def put_nowait(self, item: object) -> None:
-        super().put_nowait(item)
+        super().put_nowait(item)  # also how put() adds
         self.in_hand += 1
 
     def task_done(self) -> None:
@@ -428,6 +416,45 @@ class UpdateQueue(asyncio.Queue[object]):
         self.in_hand -= 1
         if self.in_hand < self.limit:
             self._room.set()
+
+    async def room(self) -> None:
+        """Return once fewer than ``limit`` updates are in hand."""
+        while self.in_hand >= self.limit:
+            self._room.clear()
+            await self._room.wait()
+
+
+class PollingRequest(HTTPXRequest):
+    """getUpdates with flow control: a long poll waits until the bot has room for more.
+
+    While ``queue.limit`` updates are in hand the bot asks Telegram for no more, so a backlog
+    waits there, in order, instead of in memory, and a busy bot fetches it in a few large
+    answers rather than many small ones (each call costs about as much as handling an
+    update). Below the limit nothing changes. Only the wait before asking is added: a batch
+    that has arrived goes into the queue at once, so PTB confirms it exactly as before.
+    The connection pool of one is what ``ApplicationBuilder`` gives getUpdates by default.
+    """
+
+    def __init__(self, queue: UpdateQueue) -> None:
+        super().__init__(connection_pool_size=1)
+        self.queue = queue
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **timeouts: Any,
+    ) -> tuple[int, bytes]:
+        if request_data is not None and _is_long_poll(request_data.parameters):
+            await self.queue.room()  # not the final confirming call at stop (timeout 0)
+        return await super().do_request(url, method, request_data, *args, **timeouts)
+
+
+def _is_long_poll(parameters: dict[str, Any]) -> bool:
+    timeout = parameters.get("timeout")
+    return isinstance(timeout, int | float) and timeout > 0
 
 
 class JobQueueScheduler:
@@ -503,8 +530,9 @@ def build_application(
             )
         )
         .concurrent_updates(processor)
-        .update_queue(UpdateQueue(settings.max_updates_in_hand))
     )
+    queue = UpdateQueue(settings.max_updates_in_hand)
+    builder = builder.update_queue(queue).get_updates_request(PollingRequest(queue))
     if settings.telegram_base_url:
         builder = builder.base_url(f"{settings.telegram_base_url}/bot").base_file_url(
             f"{settings.telegram_base_url}/file/bot"

@@ -1,4 +1,4 @@
-"""Flow control: the bot fetches no more updates while it has enough in hand."""
+"""Flow control: the bot asks for no more updates while it has enough in hand."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import asyncio
 from pathlib import Path
 
 from pydantic import SecretStr
-from telegram import Chat, Message, Update, User
+from telegram import Bot, Chat, Message, Update, User
 
 from bot.app import build
 from bot.settings import Settings
-from bot.transport.telegram import UpdateQueue, build_application
+from bot.transport.telegram import PollingRequest, UpdateQueue, build_application
+from tests.fakes.botapi import FakeBotAPI
+
+TOKEN = "123456789:AAE-test-token-0123456789abcdef"
 
 
 def _update(update_id: int) -> Update:
@@ -24,61 +27,62 @@ async def _turns(n: int = 5) -> None:
         await asyncio.sleep(0)
 
 
-async def test_put_waits_at_the_limit_and_goes_on_when_one_is_handled() -> None:
+async def test_in_hand_counts_until_handled_and_room_opens_below_the_limit() -> None:
     queue = UpdateQueue(limit=2)
     await queue.put(_update(1))
-    await queue.put(_update(2))
-    third = asyncio.create_task(queue.put(_update(3)))
-    await _turns()
-    assert not third.done(), "two in hand: the third waits (polling pauses)"
-    assert queue.qsize() == 2
-
-    first = queue.get_nowait()
-    await _turns()
-    assert not third.done(), "taken out of the queue is still in hand until handled"
-    assert isinstance(first, Update) and first.update_id == 1
-    queue.task_done()
-    await asyncio.wait_for(third, 1)
+    queue.put_nowait(_update(2))
     assert queue.in_hand == 2
-    assert [u.update_id for u in (queue.get_nowait(), queue.get_nowait())] == [2, 3]  # type: ignore[attr-defined]
+    room = asyncio.create_task(queue.room())
+    await _turns()
+    assert not room.done(), "two in hand: no room"
+    taken = queue.get_nowait()
+    await _turns()
+    assert not room.done(), "taken out of the queue is still in hand until handled"
+    assert isinstance(taken, Update) and taken.update_id == 1
     queue.task_done()
-    queue.task_done()
-    assert queue.in_hand == 0
+    await asyncio.wait_for(room, 1)
+    assert queue.in_hand == 1
+    await queue.put(_update(3))  # putting never waits: a fetched batch goes in whole
+    await queue.put(_update(4))
+    assert queue.in_hand == 3 and queue.qsize() == 3
 
 
-async def test_several_waiting_puts_keep_their_order_and_the_limit() -> None:
+async def test_a_long_poll_waits_for_room_the_confirming_call_at_stop_does_not() -> None:
+    api = FakeBotAPI(TOKEN)
+    base = await api.start()
     queue = UpdateQueue(limit=1)
-    await queue.put(_update(1))
-    waiting = [asyncio.create_task(queue.put(_update(i))) for i in (2, 3, 4)]
-    handled: list[int] = []
-    while len(handled) < 4:
-        update = await asyncio.wait_for(queue.get(), 1)
-        assert queue.in_hand <= 1
-        handled.append(update.update_id)  # type: ignore[attr-defined]
+    queue.put_nowait(_update(1))
+    bot = Bot(TOKEN, base_url=f"{base}/bot", get_updates_request=PollingRequest(queue))
+    try:
+        await bot.initialize()
+        polls = api.polls
+        long_poll = asyncio.create_task(bot.get_updates(timeout=1))
+        await asyncio.sleep(0.1)
+        assert api.polls == polls, "the bot does not ask while its hands are full"
+        await asyncio.wait_for(bot.get_updates(timeout=0), 2)
+        assert api.polls == polls + 1, "the call that confirms updates at stop is not held"
+        queue.get_nowait()
         queue.task_done()
-    await asyncio.gather(*waiting)
-    assert handled == [1, 2, 3, 4]
-
-
-async def test_the_stop_signal_is_never_held_back() -> None:
-    queue = UpdateQueue(limit=1)
-    await queue.put(_update(1))
-    stop = object()  # what Application.stop() puts
-    await asyncio.wait_for(queue.put(stop), 1)
-    assert queue.qsize() == 2
+        await asyncio.wait_for(long_poll, 3)
+        assert api.polls == polls + 2
+    finally:
+        await bot.shutdown()
+        await api.stop()
 
 
 async def test_the_application_uses_it_with_the_configured_limit(tmp_path: Path) -> None:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
-        telegram_token=SecretStr("123456789:AAE-test-token-0123456789abcdef"),
+        telegram_token=SecretStr(TOKEN),
         db=tmp_path / "q.sqlite3",
         max_updates_in_hand=7,
     )
     bot = await build(settings)
     try:
         application = build_application(settings, bot)
-        assert isinstance(application.update_queue, UpdateQueue)
-        assert application.update_queue.limit == 7
+        queue = application.update_queue
+        assert isinstance(queue, UpdateQueue) and queue.limit == 7
+        request = application.bot._request[0]  # PTB keeps (getUpdates request, other request)
+        assert isinstance(request, PollingRequest) and request.queue is queue
     finally:
         await bot.close()

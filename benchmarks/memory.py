@@ -6,11 +6,12 @@ The bot is started exactly as an operator starts it (``python -m bot.cli run`` w
 but pointed at the end-to-end tests' fake Bot API server on 127.0.0.1, which runs in this
 process. It then gets work that touches every heavy part: group chatter classified by the
 spaCy model, a /trend with its matplotlib chart, the weekly summary, and /melding steps.
-Memory is read with psutil from the bot's process and its classifier worker process
-(``BUURTBOT_NLP_WORKER``, on by default; ``--no-worker`` measures the bot classifying in its
-own process): resident memory of both together after start-up and after the load, and the
-peak as the sum of each process's high-water mark (VmHWM; an upper bound, the two peaks need
-not coincide). Target: at most 250 MB resident.
+It runs with the default settings: the classifier in the bot's own process.
+``--nlp-worker`` runs it with ``BUURTBOT_NLP_WORKER=true`` (the classifier in a worker
+process) and then reads both processes. Memory is read with psutil: resident memory after
+start-up and after the load, and the peak as the sum of each process's high-water mark
+(VmHWM; with two processes an upper bound, the two peaks need not coincide). Target: at most
+250 MB resident.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ async def _settle(api: FakeBotAPI) -> None:
         await asyncio.sleep(1.0)
 
 
-async def measure(db_dir: Path, worker: bool = True) -> dict[str, object]:
+async def measure(db_dir: Path, worker: bool = False) -> dict[str, object]:
     model_dir = ensure_model(ROOT / "var" / "model")
     api = FakeBotAPI(TOKEN)
     base = await api.start()
@@ -161,11 +162,13 @@ async def measure(db_dir: Path, worker: bool = True) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
-        "--no-worker", action="store_true", help="classify in the bot's own process"
+        "--nlp-worker",
+        action="store_true",
+        help="BUURTBOT_NLP_WORKER=true: the classifier in a worker process",
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        figures = asyncio.run(measure(Path(tmp), worker=not args.no_worker))
+        figures = asyncio.run(measure(Path(tmp), worker=args.nlp_worker))
     peak = figures["peak_rss_mb"] or figures["rss_mb_after_load"]
     print(
         f"buurtbot run ({figures['processes']} processes, classifier "

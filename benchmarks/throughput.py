@@ -588,6 +588,12 @@ async def run(options: Options) -> dict[str, Any]:
         "rounds": options.rounds,
         "echo_updates_per_s_rounds": [phase["updates_per_s"] for phase in echo_rounds],
         "buurtbot_updates_per_s_rounds": [phase["updates_per_s"] for phase in buurt_rounds],
+        # Each round's own ratio: the two bots ran back to back, so a machine that speeds up or
+        # slows down between rounds moves both; the spread shows how noisy the run was.
+        "ratio_rounds": [
+            round(b["updates_per_s"] / e["updates_per_s"], 3)
+            for e, b in zip(echo_rounds, buurt_rounds, strict=True)
+        ],
         "echo_updates_per_cpu_s": echo["updates_per_cpu_s"],
         "buurtbot_updates_per_cpu_s": buurt["updates_per_cpu_s"],
         "cpu_ratio": round(cpu_ratio, 3),

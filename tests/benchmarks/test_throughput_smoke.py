@@ -35,6 +35,8 @@ async def test_both_bots_run_against_the_server_process_and_report_every_figure(
     assert result["reports_sent"] >= 1, "the scripted members finish their reports"
     assert result["db_writes_per_report_step"] >= 1, "every report step is a database write"
     assert result["unscripted_answers"] == 0
+    [ratio] = result["ratio_rounds"]
+    assert ratio == pytest.approx(result["ratio"], abs=0.001), "one round: its ratio is the ratio"
     json.dumps(result)  # the JSON line
     assert "buurtbot #1" in capsys.readouterr().out
 

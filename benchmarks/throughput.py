@@ -42,7 +42,7 @@ How it measures, and why it is fair:
   chat's turn). The server adds the latency its users see (from their message to the bot's
   answer, p50/p95) and the number of Bot API calls per method.
 - **Rounds against noise.** The machine is shared (two cores, other work may run, and its speed
-  drifts: the same echo bot has measured 210 and 320 updates per CPU-second minutes apart), so
+  drifts: the same echo bot has measured 220 and 320 updates per CPU-second minutes apart), so
   the two bots alternate for five rounds and the median round of each counts; the per-round
   figures, and each round's own ratio, are in the JSON too. The CPU time other processes took
   during each measurement is reported (``*_others_cpu_share``, in cores; ``machine_busy`` when

@@ -107,11 +107,10 @@ from bot.settings import Settings  # noqa: E402
 from bot.transport.telegram import (  # noqa: E402
     ALLOWED_UPDATES,
     JobQueueScheduler,
-    PollingRequest,
     TelegramMessenger,
-    UpdateQueue,
     build_application,
     set_command_menus,
+    with_flow_control,
 )
 from storage.db import Database  # noqa: E402
 
@@ -367,18 +366,15 @@ def echo_application(settings: Settings) -> AnyApplication:
     control."""
     assert settings.telegram_token is not None and settings.telegram_base_url is not None
     base = settings.telegram_base_url
-    queue = UpdateQueue(settings.max_updates_in_hand)
-    application = (
+    builder = (
         Application.builder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(f"{base}/bot")
         .base_file_url(f"{base}/file/bot")
         .rate_limiter(_limiter())
         .concurrent_updates(settings.max_concurrent_updates)
-        .update_queue(queue)
-        .get_updates_request(PollingRequest(queue))
-        .build()
     )
+    application = with_flow_control(builder, settings.max_updates_in_hand).build()
 
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message

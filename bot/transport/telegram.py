@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import (
     Bot,
@@ -34,6 +34,7 @@ from telegram.error import ChatMigrated as TgChatMigrated
 from telegram.ext import (
     AIORateLimiter,
     Application,
+    ApplicationBuilder,
     BaseUpdateProcessor,
     CallbackContext,
     ContextTypes,
@@ -457,6 +458,16 @@ def _is_long_poll(parameters: dict[str, Any]) -> bool:
     return isinstance(timeout, int | float) and timeout > 0
 
 
+_Builder = TypeVar("_Builder", bound=ApplicationBuilder[Any, Any, Any, Any, Any, Any])
+
+
+def with_flow_control(builder: _Builder, limit: int) -> _Builder:
+    """``builder`` with an ``UpdateQueue`` of ``limit`` and the ``PollingRequest`` that
+    watches it (the benchmark's echo bot gets the same)."""
+    queue = UpdateQueue(limit)
+    return builder.update_queue(queue).get_updates_request(PollingRequest(queue))
+
+
 class JobQueueScheduler:
     """bot.jobs.Scheduler on PTB's JobQueue."""
 
@@ -531,8 +542,7 @@ def build_application(
         )
         .concurrent_updates(processor)
     )
-    queue = UpdateQueue(settings.max_updates_in_hand)
-    builder = builder.update_queue(queue).get_updates_request(PollingRequest(queue))
+    builder = with_flow_control(builder, settings.max_updates_in_hand)
     if settings.telegram_base_url:
         builder = builder.base_url(f"{settings.telegram_base_url}/bot").base_file_url(
             f"{settings.telegram_base_url}/file/bot"

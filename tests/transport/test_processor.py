@@ -5,15 +5,8 @@ from __future__ import annotations
 import asyncio
 import random
 
-from telegram import Chat, Message, Update, User
-
 from bot.transport.telegram import ChatOrderedProcessor
-
-
-def _update(update_id: int, chat_id: int) -> Update:
-    chat = Chat(chat_id, "group")
-    user = User(1, "Anna", False)
-    return Update(update_id, message=Message(update_id, None, chat, from_user=user, text="x"))  # type: ignore[arg-type]
+from tests.transport.updates import text_update
 
 
 async def test_one_chat_in_order_many_chats_at_once() -> None:
@@ -35,7 +28,7 @@ async def test_one_chat_in_order_many_chats_at_once() -> None:
         tasks = []
         for update_id in range(60):
             chat_id = 1 + update_id % 3
-            update = _update(update_id, chat_id)
+            update = text_update(update_id, chat_id)
             tasks.append(
                 asyncio.create_task(processor.process_update(update, work(chat_id, update_id)))
             )
@@ -62,7 +55,7 @@ async def test_concurrency_is_bounded() -> None:
 
     async with processor:
         await asyncio.gather(
-            *(processor.process_update(_update(i, 100 + i), work()) for i in range(40))
+            *(processor.process_update(text_update(i, 100 + i), work()) for i in range(40))
         )
     assert most_at_once == 4
 
@@ -85,12 +78,12 @@ async def test_a_busy_group_does_not_hold_up_other_chats_and_prepare_comes_first
     async with processor:
         # Ten updates of one group: one is handled, nine wait for their turn.
         group = [
-            asyncio.create_task(processor.process_update(_update(i, -5), group_work()))
+            asyncio.create_task(processor.process_update(text_update(i, -5), group_work()))
             for i in range(10)
         ]
         await asyncio.sleep(0.01)
         assert prepared == list(range(10)), "every update is prepared on arrival, not in turn"
-        private = asyncio.create_task(processor.process_update(_update(99, 7), private_work()))
+        private = asyncio.create_task(processor.process_update(text_update(99, 7), private_work()))
         await asyncio.wait_for(private_done.wait(), timeout=1)  # a free slot despite the queue
         group_may_go.set()
         await asyncio.gather(*group, private)
@@ -108,5 +101,5 @@ async def test_a_failing_prepare_does_not_lose_the_update() -> None:
         handled.append(1)
 
     async with processor:
-        await processor.process_update(_update(1, -5), work())
+        await processor.process_update(text_update(1, -5), work())
     assert handled == [1]

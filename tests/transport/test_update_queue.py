@@ -6,20 +6,15 @@ import asyncio
 from pathlib import Path
 
 from pydantic import SecretStr
-from telegram import Bot, Chat, Message, Update, User
+from telegram import Bot, Update
 
 from bot.app import build
 from bot.settings import Settings
 from bot.transport.telegram import PollingRequest, UpdateQueue, build_application
 from tests.fakes.botapi import FakeBotAPI
+from tests.transport.updates import text_update
 
 TOKEN = "123456789:AAE-test-token-0123456789abcdef"
-
-
-def _update(update_id: int) -> Update:
-    chat = Chat(-5, "group")
-    message = Message(update_id, None, chat, from_user=User(1, "Anna", False), text="x")  # type: ignore[arg-type]
-    return Update(update_id, message=message)
 
 
 async def _turns(n: int = 5) -> None:
@@ -29,8 +24,8 @@ async def _turns(n: int = 5) -> None:
 
 async def test_in_hand_counts_until_handled_and_room_opens_below_the_limit() -> None:
     queue = UpdateQueue(limit=2)
-    await queue.put(_update(1))
-    queue.put_nowait(_update(2))
+    await queue.put(text_update(1, -5))
+    queue.put_nowait(text_update(2, -5))
     assert queue.in_hand == 2
     room = asyncio.create_task(queue.room())
     await _turns()
@@ -42,8 +37,8 @@ async def test_in_hand_counts_until_handled_and_room_opens_below_the_limit() -> 
     queue.task_done()
     await asyncio.wait_for(room, 1)
     assert queue.in_hand == 1
-    await queue.put(_update(3))  # putting never waits: a fetched batch goes in whole
-    await queue.put(_update(4))
+    await queue.put(text_update(3, -5))  # putting never waits: a fetched batch goes in whole
+    await queue.put(text_update(4, -5))
     assert queue.in_hand == 3 and queue.qsize() == 3
 
 
@@ -51,7 +46,7 @@ async def test_a_long_poll_waits_for_room_the_confirming_call_at_stop_does_not()
     api = FakeBotAPI(TOKEN)
     base = await api.start()
     queue = UpdateQueue(limit=1)
-    queue.put_nowait(_update(1))
+    queue.put_nowait(text_update(1, -5))
     bot = Bot(TOKEN, base_url=f"{base}/bot", get_updates_request=PollingRequest(queue))
     try:
         await bot.initialize()
